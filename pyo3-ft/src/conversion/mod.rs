@@ -1,0 +1,64 @@
+//! Conversions between Rust values and Python objects.
+//!
+//! - [`IntoPyObject`]: Rust → Python (`value.into_pyobject(py)`).
+//! - [`FromPyObject`]: Python → Rust (`obj.extract::<T>()`), raising the
+//!   exception Python would: `TypeError` for the wrong type,
+//!   `OverflowError` for an int out of range, `UnicodeEncodeError` for a
+//!   lone surrogate in a `String`.
+//!
+//! ```
+//! use std::collections::HashMap;
+//! use pyo3_ft::prelude::*;
+//!
+//! Python::attach(|py| {
+//!     let scores = HashMap::from([("ada".to_owned(), vec![1u8, 2])]);
+//!     let obj = scores.clone().into_pyobject(py)?;
+//!     assert_eq!(obj.extract::<HashMap<String, Vec<u8>>>()?, scores);
+//!     let err = 300.into_pyobject(py)?.extract::<u8>().unwrap_err();
+//!     assert!(err.is_instance_of::<pyo3_ft::exceptions::PyOverflowError>(py));
+//!     Ok::<_, PyErr>(())
+//! })?;
+//! # Ok::<(), PyErr>(())
+//! ```
+
+mod collections;
+mod numbers;
+mod objects;
+mod strings;
+mod tuples;
+
+use crate::err::PyResult;
+use crate::instance::{Borrowed, Bound};
+use crate::python::Python;
+use crate::types::{PyAny, PyTuple};
+
+/// Converts a Rust value into a Python object.
+pub trait IntoPyObject<'py> {
+    /// Does the conversion.
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
+}
+
+/// Extracts a Rust value from a Python object. `'a` is how long the object
+/// is borrowed, so `&'a str` can borrow the str's own UTF-8 buffer.
+pub trait FromPyObject<'a, 'py>: Sized {
+    /// Does the conversion.
+    fn extract(object: Borrowed<'a, 'py, PyAny>) -> PyResult<Self>;
+}
+
+/// Call arguments: tuples of convertible values, `()`, or a `PyTuple`.
+pub trait IntoPyTuple<'py> {
+    /// Builds the argument tuple.
+    fn into_py_tuple(self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>>;
+}
+
+impl<'py> IntoPyTuple<'py> for Bound<'py, PyTuple> {
+    fn into_py_tuple(self, _py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        Ok(self)
+    }
+}
+
+impl<'py> IntoPyTuple<'py> for &Bound<'py, PyTuple> {
+    fn into_py_tuple(self, _py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        Ok(self.clone())
+    }
+}

@@ -1,0 +1,216 @@
+//! Integers, floats and bools.
+
+use std::ffi::{c_int, c_void};
+
+use pyo3_ft_runtime::ffi;
+
+use super::{FromPyObject, IntoPyObject};
+use crate::err::{PyErr, PyResult};
+use crate::exceptions::PyOverflowError;
+use crate::instance::{Borrowed, Bound};
+use crate::python::Python;
+use crate::types::{PyAny, PyBool, PyFloat};
+
+/// Wraps a new reference from a number constructor.
+///
+/// # Safety
+/// `made` must be a new reference or null with an exception set.
+unsafe fn wrap(py: Python<'_>, made: *mut ffi::PyObject) -> PyResult<Bound<'_, PyAny>> {
+    Bound::from_owned_ptr_or_err(py, made)
+}
+
+/// `-1` may be a value or an error: only an exception set tells.
+fn error_if_set(py: Python<'_>) -> PyResult<()> {
+    PyErr::take(py).map_or(Ok(()), Err)
+}
+
+fn out_of_range(kind: &str) -> PyErr {
+    PyOverflowError::new_err(format!("Python int too large to convert to {kind}"))
+}
+
+/// Signed integers up to 64 bits go through `long long`.
+macro_rules! signed_int {
+    ($($ty:ty),*) => {$(
+        impl<'py> IntoPyObject<'py> for $ty {
+            #[inline]
+            fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                // SAFETY: returns a new int or null.
+                unsafe { wrap(py, ffi::PyLong_FromLongLong(self as i64)) }
+            }
+        }
+
+        impl FromPyObject<'_, '_> for $ty {
+            #[inline]
+            fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+                // SAFETY: `object` is alive; `__index__` is used for non-ints.
+                let value = unsafe { ffi::PyLong_AsLongLong(object.as_ptr()) };
+                if value == -1 {
+                    error_if_set(object.py())?;
+                }
+                <$ty>::try_from(value).map_err(|_| out_of_range(stringify!($ty)))
+            }
+        }
+    )*};
+}
+
+/// Unsigned integers up to 64 bits go through `unsigned long long`, after
+/// `__index__` (which `PyLong_AsUnsignedLongLong` does not call itself).
+macro_rules! unsigned_int {
+    ($($ty:ty),*) => {$(
+        impl<'py> IntoPyObject<'py> for $ty {
+            #[inline]
+            fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                // SAFETY: returns a new int or null.
+                unsafe { wrap(py, ffi::PyLong_FromUnsignedLongLong(self as u64)) }
+            }
+        }
+
+        impl FromPyObject<'_, '_> for $ty {
+            fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+                let py = object.py();
+                let index = as_index(object)?;
+                // SAFETY: `index` is an int.
+                let value = unsafe { ffi::PyLong_AsUnsignedLongLong(index.as_ptr()) };
+                if value == u64::MAX {
+                    error_if_set(py)?;
+                }
+                <$ty>::try_from(value).map_err(|_| out_of_range(stringify!($ty)))
+            }
+        }
+    )*};
+}
+
+signed_int!(i8, i16, i32, i64, isize);
+unsigned_int!(u8, u16, u32, u64, usize);
+
+/// `operator.index(object)`: `TypeError` ("'str' object cannot be
+/// interpreted as an integer") for non-integers.
+fn as_index<'py>(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: `object` is alive; returns a new int or null.
+    unsafe { wrap(object.py(), ffi::PyNumber_Index(object.as_ptr())) }
+}
+
+impl<'py> IntoPyObject<'py> for i128 {
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let bytes = self.to_ne_bytes();
+        // SAFETY: `bytes` is valid for its length.
+        unsafe {
+            wrap(
+                py,
+                ffi::PyLong_FromNativeBytes(bytes.as_ptr().cast(), bytes.len(), -1),
+            )
+        }
+    }
+}
+
+impl<'py> IntoPyObject<'py> for u128 {
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let bytes = self.to_ne_bytes();
+        // SAFETY: `bytes` is valid for its length.
+        unsafe {
+            wrap(
+                py,
+                ffi::PyLong_FromUnsignedNativeBytes(bytes.as_ptr().cast(), bytes.len(), -1),
+            )
+        }
+    }
+}
+
+/// Copies an int into a 16-byte native buffer; `unsigned` rejects negative
+/// values with OverflowError.
+fn extract_128(object: Borrowed<'_, '_, PyAny>, unsigned: bool, kind: &str) -> PyResult<[u8; 16]> {
+    let py = object.py();
+    let index = as_index(object)?;
+    if unsigned && index.lt(0)? {
+        return Err(PyOverflowError::new_err(
+            "can't convert negative int to unsigned",
+        ));
+    }
+    let mut buffer = [0u8; 16];
+    let flags: c_int = ffi::Py_ASNATIVEBYTES_NATIVE_ENDIAN
+        | if unsigned {
+            ffi::Py_ASNATIVEBYTES_UNSIGNED_BUFFER
+        } else {
+            0
+        };
+    // SAFETY: `index` is an int; `buffer` is writable for 16 bytes.
+    let needed = unsafe {
+        ffi::PyLong_AsNativeBytes(
+            index.as_ptr(),
+            buffer.as_mut_ptr().cast::<c_void>(),
+            16,
+            flags,
+        )
+    };
+    if needed < 0 {
+        return Err(PyErr::fetch(py));
+    }
+    if needed > 16 {
+        return Err(out_of_range(kind));
+    }
+    Ok(buffer)
+}
+
+impl FromPyObject<'_, '_> for i128 {
+    fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        extract_128(object, false, "i128").map(i128::from_ne_bytes)
+    }
+}
+
+impl FromPyObject<'_, '_> for u128 {
+    fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        extract_128(object, true, "u128").map(u128::from_ne_bytes)
+    }
+}
+
+impl<'py> IntoPyObject<'py> for f64 {
+    #[inline]
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyFloat::new(py, self).into_any())
+    }
+}
+
+impl<'py> IntoPyObject<'py> for f32 {
+    #[inline]
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        f64::from(self).into_pyobject(py)
+    }
+}
+
+impl FromPyObject<'_, '_> for f64 {
+    /// Accepts floats and anything with `__float__` or `__index__`
+    /// (`TypeError: must be real number, not str` otherwise).
+    #[inline]
+    fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        if let Ok(float) = object.downcast::<PyFloat>() {
+            return Ok(float.value());
+        }
+        // SAFETY: `object` is alive.
+        let value = unsafe { ffi::PyFloat_AsDouble(object.as_ptr()) };
+        if value == -1.0 {
+            error_if_set(object.py())?;
+        }
+        Ok(value)
+    }
+}
+
+impl FromPyObject<'_, '_> for f32 {
+    fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        f64::extract(object).map(|v| v as f32)
+    }
+}
+
+impl<'py> IntoPyObject<'py> for bool {
+    #[inline]
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(py.bool(self))
+    }
+}
+
+impl FromPyObject<'_, '_> for bool {
+    /// Only `True` and `False` (no truthiness): `TypeError` otherwise.
+    #[inline]
+    fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        Ok(object.downcast::<PyBool>()?.is_true())
+    }
+}

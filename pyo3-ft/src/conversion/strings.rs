@@ -1,0 +1,94 @@
+//! `str`, `char` and `bytes`.
+
+use std::borrow::Cow;
+
+use pyo3_ft_runtime::ffi;
+
+use super::{FromPyObject, IntoPyObject};
+use crate::err::PyResult;
+use crate::exceptions::{PyTypeError, PyValueError};
+use crate::instance::{Borrowed, Bound};
+use crate::python::Python;
+use crate::types::{PyAny, PyBytes, PyString};
+
+impl<'py> IntoPyObject<'py> for &str {
+    #[inline]
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyString::new(py, self).into_any())
+    }
+}
+
+/// Owned and shared text converts like `&str`.
+macro_rules! as_str_into_pyobject {
+    ($($ty:ty),*) => {$(
+        impl<'py> IntoPyObject<'py> for $ty {
+            #[inline]
+            fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                let text: &str = &self;
+                text.into_pyobject(py)
+            }
+        }
+    )*};
+}
+
+as_str_into_pyobject!(String, &String, Cow<'_, str>, Box<str>, std::sync::Arc<str>);
+
+impl<'a> FromPyObject<'a, '_> for &'a str {
+    /// Borrows the str's cached UTF-8 form.
+    #[inline]
+    fn extract(object: Borrowed<'a, '_, PyAny>) -> PyResult<Self> {
+        object.downcast::<PyString>()?.to_str()
+    }
+}
+
+impl FromPyObject<'_, '_> for String {
+    #[inline]
+    fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        Ok(object.downcast::<PyString>()?.to_str()?.to_owned())
+    }
+}
+
+impl<'a> FromPyObject<'a, '_> for Cow<'a, str> {
+    fn extract(object: Borrowed<'a, '_, PyAny>) -> PyResult<Self> {
+        <&str>::extract(object).map(Cow::Borrowed)
+    }
+}
+
+impl<'py> IntoPyObject<'py> for char {
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.encode_utf8(&mut [0; 4]).into_pyobject(py)
+    }
+}
+
+impl FromPyObject<'_, '_> for char {
+    /// A str of exactly one character (`TypeError` otherwise, as `ord()`).
+    fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        let text = object.downcast::<PyString>()?;
+        // SAFETY: `text` is a str.
+        let len = unsafe { ffi::PyUnicode_GetLength(text.as_ptr()) };
+        if len != 1 {
+            return Err(PyTypeError::new_err(format!(
+                "expected a character, but string of length {len} found"
+            )));
+        }
+        // SAFETY: index 0 exists.
+        let code = unsafe { ffi::PyUnicode_ReadChar(text.as_ptr(), 0) };
+        char::from_u32(code).ok_or_else(|| {
+            PyValueError::new_err(format!("lone surrogate U+{code:04X} is not a Rust char"))
+        })
+    }
+}
+
+impl<'py> IntoPyObject<'py> for &[u8] {
+    /// `bytes`.
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyBytes::new(py, self).into_any())
+    }
+}
+
+impl<'a> FromPyObject<'a, '_> for &'a [u8] {
+    /// Borrows the contents of a `bytes` object.
+    fn extract(object: Borrowed<'a, '_, PyAny>) -> PyResult<Self> {
+        Ok(object.downcast::<PyBytes>()?.as_bytes())
+    }
+}

@@ -1,0 +1,73 @@
+//! Rust tuples ↔ Python tuples, and tuples as call arguments.
+
+use pyo3_ft_runtime::ffi;
+
+use super::{FromPyObject, IntoPyObject, IntoPyTuple};
+use crate::err::PyResult;
+use crate::exceptions::PyValueError;
+use crate::instance::{Borrowed, Bound};
+use crate::python::Python;
+use crate::types::{PyAny, PyTuple};
+
+impl<'py> IntoPyTuple<'py> for () {
+    #[inline]
+    fn into_py_tuple(self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        Ok(PyTuple::empty(py))
+    }
+}
+
+/// `ValueError` for a tuple of the wrong length.
+fn wrong_length(expected: usize, got: usize) -> crate::err::PyErr {
+    PyValueError::new_err(format!("expected a tuple of length {expected} (got {got})"))
+}
+
+/// Implements the three traits for one tuple arity.
+macro_rules! tuple_impls {
+    ($len:literal: $($T:ident $idx:tt),+) => {
+        impl<'py, $($T: IntoPyObject<'py>),+> IntoPyTuple<'py> for ($($T,)+) {
+            #[inline]
+            fn into_py_tuple(self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+                let tuple = PyTuple::with_len(py, $len)?;
+                $(
+                    // SAFETY: `tuple` is new and unshared, the index is in
+                    // range; SET_ITEM steals the converted reference.
+                    unsafe { ffi::PyTuple_SET_ITEM(tuple.as_ptr(), $idx, self.$idx.into_pyobject(py)?.into_ptr()) };
+                )+
+                Ok(tuple)
+            }
+        }
+
+        impl<'py, $($T: IntoPyObject<'py>),+> IntoPyObject<'py> for ($($T,)+) {
+            #[inline]
+            fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                Ok(self.into_py_tuple(py)?.into_any())
+            }
+        }
+
+        impl<'py, $($T),+> FromPyObject<'_, 'py> for ($($T,)+)
+        where
+            $($T: for<'a> FromPyObject<'a, 'py>),+
+        {
+            fn extract(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+                let tuple = object.downcast::<PyTuple>()?;
+                if tuple.len() != $len {
+                    return Err(wrong_length($len, tuple.len()));
+                }
+                Ok(($($T::extract(tuple.get_borrowed_item($idx).expect("length checked"))?,)+))
+            }
+        }
+    };
+}
+
+tuple_impls!(1: A 0);
+tuple_impls!(2: A 0, B 1);
+tuple_impls!(3: A 0, B 1, C 2);
+tuple_impls!(4: A 0, B 1, C 2, D 3);
+tuple_impls!(5: A 0, B 1, C 2, D 3, E 4);
+tuple_impls!(6: A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_impls!(7: A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_impls!(8: A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+tuple_impls!(9: A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
+tuple_impls!(10: A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+tuple_impls!(11: A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+tuple_impls!(12: A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);

@@ -1,0 +1,68 @@
+//! Modules.
+
+use std::ffi::CString;
+
+use pyo3_ft_runtime::ffi;
+
+use super::builtin_type;
+use crate::conversion::IntoPyObject;
+use crate::err::PyResult;
+use crate::exceptions::PyValueError;
+use crate::instance::Bound;
+use crate::python::Python;
+use crate::types::{PyAny, PyDict};
+
+builtin_type!(
+    /// Python's module type.
+    PyModule, "module", std::ptr::addr_of_mut!(ffi::PyModule_Type), |ob| {
+        let ty = ffi::Py_TYPE(ob);
+        ty == std::ptr::addr_of_mut!(ffi::PyModule_Type)
+            || ffi::PyType_IsSubtype(ty, std::ptr::addr_of_mut!(ffi::PyModule_Type)) != 0
+    }
+);
+
+impl PyModule {
+    /// A new, empty module named `name`.
+    pub fn new<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyModule>> {
+        let name = CString::new(name)
+            .map_err(|_| PyValueError::new_err("module name cannot contain NUL"))?;
+        // SAFETY: `name` is a valid C string; returns a new module or null.
+        unsafe {
+            Ok(
+                Bound::from_owned_ptr_or_err(py, ffi::PyModule_New(name.as_ptr()))?
+                    .downcast_into_unchecked(),
+            )
+        }
+    }
+}
+
+impl<'py> Bound<'py, PyModule> {
+    /// `self.__dict__`.
+    pub fn dict(&self) -> Bound<'py, PyDict> {
+        // SAFETY: `self` is a module; its dict lives as long as it, and we
+        // take a strong reference right away.
+        unsafe {
+            Bound::from_borrowed_ptr(self.py(), ffi::PyModule_GetDict(self.as_ptr()))
+                .downcast_into_unchecked()
+        }
+    }
+
+    /// `self.__name__`.
+    pub fn name(&self) -> PyResult<String> {
+        // SAFETY: `self` is a module; returns a new str or null.
+        unsafe {
+            Bound::from_owned_ptr_or_err(self.py(), ffi::PyModule_GetNameObject(self.as_ptr()))?
+                .extract()
+        }
+    }
+
+    /// Sets the module attribute `name` (functions, classes, constants).
+    pub fn add<V: IntoPyObject<'py>>(&self, name: &str, value: V) -> PyResult<()> {
+        self.as_any().setattr(name, value)
+    }
+
+    /// Gets the module attribute `name`.
+    pub fn get(&self, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        self.as_any().getattr(name)
+    }
+}

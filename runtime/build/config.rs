@@ -1,0 +1,130 @@
+//! The configuration of one interpreter, read once from `sysconfig`, and the
+//! cargo instructions derived from it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Printed by the interpreter: one `key=value` line per item.
+const QUERY: &str = r#"
+import sys, sysconfig
+v = sysconfig.get_config_var
+print("version=%d.%d.%d" % sys.version_info[:3])
+print("implementation=" + sys.implementation.name)
+print("gil_disabled=%d" % bool(v("Py_GIL_DISABLED")))
+print("libdir=" + (v("LIBDIR") or ""))
+print("ldversion=" + (v("LDVERSION") or ""))
+print("shared=%d" % bool(v("Py_ENABLE_SHARED")))
+print("include=" + sysconfig.get_path("include"))
+print("executable=" + sys.executable)
+print("ext_suffix=" + (v("EXT_SUFFIX") or ""))
+"#;
+
+/// Minor versions this crate's FFI is written for.
+const SUPPORTED_MINORS: &[u32] = &[13, 14];
+
+pub struct InterpreterConfig {
+    pub version: (u32, u32, u32),
+    pub implementation: String,
+    pub gil_disabled: bool,
+    pub libdir: PathBuf,
+    pub ldversion: String,
+    pub shared: bool,
+    pub include: PathBuf,
+    pub executable: PathBuf,
+    pub ext_suffix: String,
+}
+
+impl InterpreterConfig {
+    /// Runs `python` once and parses what [`QUERY`] prints.
+    pub fn read(python: &Path) -> Result<Self, String> {
+        let output = Command::new(python)
+            .args(["-I", "-c", QUERY])
+            .output()
+            .map_err(|e| format!("could not run `{}`: {e}", python.display()))?;
+        if !output.status.success() {
+            return Err(format!(
+                "`{}` failed to report its configuration:\n{}",
+                python.display(),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        let text = String::from_utf8_lossy(&output.stdout);
+        let map: HashMap<&str, &str> = text.lines().filter_map(|l| l.split_once('=')).collect();
+        let get = |key: &str| map.get(key).copied().unwrap_or_default().to_owned();
+        let mut parts = get("version")
+            .split('.')
+            .map(|p| p.parse::<u32>().unwrap_or(0))
+            .collect::<Vec<_>>();
+        parts.resize(3, 0);
+        Ok(Self {
+            version: (parts[0], parts[1], parts[2]),
+            implementation: get("implementation"),
+            gil_disabled: get("gil_disabled") == "1",
+            libdir: PathBuf::from(get("libdir")),
+            ldversion: get("ldversion"),
+            shared: get("shared") == "1",
+            include: PathBuf::from(get("include")),
+            executable: PathBuf::from(get("executable")),
+            ext_suffix: get("ext_suffix"),
+        })
+    }
+
+    /// CPython 3.13 or 3.14, or an error that says what was found.
+    pub fn check_supported(&self, origin: &str) -> Result<(), String> {
+        let (major, minor, patch) = self.version;
+        if self.implementation == "cpython" && major == 3 && SUPPORTED_MINORS.contains(&minor) {
+            return Ok(());
+        }
+        Err(format!(
+            "pyo3-ft supports CPython 3.13 and 3.14 (free-threaded first), but {origin} is \
+             {} {major}.{minor}.{patch} at `{}`.\n\
+             Set PYO3FT_PYTHON to a python3.13t / python3.14t executable, or run \
+             `cargo xtask provision` to build one.",
+            self.implementation,
+            self.executable.display()
+        ))
+    }
+
+    /// Prints the cfgs, link instructions and metadata for dependents.
+    pub fn emit(&self) {
+        let (_, minor, _) = self.version;
+        for cfg in ["Py_GIL_DISABLED", "Py_3_13", "Py_3_14", "inline_refcount"] {
+            println!("cargo:rustc-check-cfg=cfg({cfg})");
+        }
+        if self.gil_disabled {
+            println!("cargo:rustc-cfg=Py_GIL_DISABLED");
+            let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+            if arch == "x86_64" || arch == "aarch64" {
+                println!("cargo:rustc-cfg=inline_refcount");
+            }
+        }
+        for supported in SUPPORTED_MINORS.iter().filter(|&&m| m <= minor) {
+            println!("cargo:rustc-cfg=Py_3_{supported}");
+        }
+        if std::env::var_os("CARGO_FEATURE_EMBED").is_some() {
+            self.emit_link();
+        }
+        // Metadata for direct dependents (`DEP_PYO3_FT_PYTHON_*`).
+        println!("cargo:gil_disabled={}", u8::from(self.gil_disabled));
+        println!("cargo:minor={minor}");
+        println!("cargo:libdir={}", self.libdir.display());
+        println!("cargo:include={}", self.include.display());
+        println!("cargo:executable={}", self.executable.display());
+        println!("cargo:ext_suffix={}", self.ext_suffix);
+    }
+
+    /// Embedding links libpython; the rpath lets programs run without
+    /// `LD_LIBRARY_PATH`.
+    fn emit_link(&self) {
+        println!("cargo:rustc-link-search=native={}", self.libdir.display());
+        println!("cargo:rustc-link-lib=dylib=python{}", self.ldversion);
+        if !self.shared {
+            println!(
+                "cargo:warning=`{}` was built without --enable-shared; embedding needs libpython{}.so",
+                self.executable.display(),
+                self.ldversion
+            );
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! `Py_INCREF` / `Py_DECREF`.
+//!
+//! On free-threaded builds this is the header's biased reference counting,
+//! inline: the owning thread (the one whose thread pointer is in `ob_tid`)
+//! updates `ob_ref_local` with plain relaxed stores; every other thread adds
+//! to `ob_ref_shared` atomically; immortal objects (`ob_ref_local ==
+//! u32::MAX`) are never touched. The slow paths are CPython's own
+//! `_Py_MergeZeroLocalRefcount` and `_Py_DecRefShared`.
+//!
+//! The build script sets `cfg(inline_refcount)` for free-threaded builds on
+//! x86_64 and aarch64. On GIL builds, and on targets whose thread pointer we
+//! cannot read inline,
+//! the exported `Py_IncRef` / `Py_DecRef` functions do the work, which keeps
+//! the crate independent of each version's GIL-build header details.
+
+use super::object::PyObject;
+
+extern "C" {
+    pub fn Py_IncRef(op: *mut PyObject);
+    pub fn Py_DecRef(op: *mut PyObject);
+    #[cfg(inline_refcount)]
+    fn _Py_MergeZeroLocalRefcount(op: *mut PyObject);
+    #[cfg(inline_refcount)]
+    fn _Py_DecRefShared(op: *mut PyObject);
+}
+
+/// Whether the biased fast path is compiled in.
+const INLINE: bool = cfg!(inline_refcount);
+
+/// The value CPython stores in `ob_tid`: the thread pointer (`_Py_ThreadId`).
+#[cfg(all(inline_refcount, target_arch = "x86_64"))]
+#[inline(always)]
+fn thread_id() -> usize {
+    let tid: usize;
+    // SAFETY: on x86_64 Linux `fs:0` holds the thread control block's own
+    // address; reading it has no side effects.
+    unsafe {
+        std::arch::asm!("mov {}, qword ptr fs:0", out(reg) tid, options(nostack, readonly, preserves_flags));
+    }
+    tid
+}
+
+#[cfg(all(inline_refcount, target_arch = "aarch64"))]
+#[inline(always)]
+fn thread_id() -> usize {
+    let tid: usize;
+    // SAFETY: `tpidr_el0` is the thread pointer register; reading it has no
+    // side effects.
+    unsafe {
+        std::arch::asm!("mrs {}, tpidr_el0", out(reg) tid, options(nomem, nostack, preserves_flags));
+    }
+    tid
+}
+
+#[cfg(inline_refcount)]
+mod biased {
+    use std::sync::atomic::{AtomicIsize, AtomicU32, AtomicUsize, Ordering::Relaxed};
+
+    use super::{thread_id, PyObject};
+
+    const IMMORTAL_LOCAL: u32 = u32::MAX;
+    const SHARED_SHIFT: isize = 2;
+
+    /// Views of the header's counters as the atomics the header uses.
+    ///
+    /// # Safety
+    /// `op` must point to a live object.
+    #[inline(always)]
+    unsafe fn fields<'a>(op: *mut PyObject) -> (&'a AtomicU32, &'a AtomicIsize, &'a AtomicUsize) {
+        (
+            AtomicU32::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_local)),
+            AtomicIsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_shared)),
+            AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_tid)),
+        )
+    }
+
+    #[inline(always)]
+    pub unsafe fn incref(op: *mut PyObject) {
+        let (local, shared, tid) = fields(op);
+        let new_local = local.load(Relaxed).wrapping_add(1);
+        if new_local == 0 {
+            return; // immortal
+        }
+        if tid.load(Relaxed) == thread_id() {
+            local.store(new_local, Relaxed);
+        } else {
+            shared.fetch_add(1 << SHARED_SHIFT, Relaxed);
+        }
+    }
+
+    #[inline(always)]
+    pub unsafe fn decref(op: *mut PyObject) {
+        let (local, _, tid) = fields(op);
+        let current = local.load(Relaxed);
+        if current == IMMORTAL_LOCAL {
+            return;
+        }
+        if tid.load(Relaxed) == thread_id() {
+            let new_local = current - 1;
+            local.store(new_local, Relaxed);
+            if new_local == 0 {
+                super::_Py_MergeZeroLocalRefcount(op);
+            }
+        } else {
+            super::_Py_DecRefShared(op);
+        }
+    }
+}
+
+/// `Py_INCREF(op)`.
+///
+/// # Safety
+/// `op` must point to a live object and the calling thread must be attached.
+#[inline(always)]
+pub unsafe fn Py_INCREF(op: *mut PyObject) {
+    #[cfg(inline_refcount)]
+    biased::incref(op);
+    #[cfg(not(inline_refcount))]
+    Py_IncRef(op);
+}
+
+/// `Py_DECREF(op)`.
+///
+/// # Safety
+/// `op` must point to a live object whose reference the caller owns, and the
+/// calling thread must be attached.
+#[inline(always)]
+pub unsafe fn Py_DECREF(op: *mut PyObject) {
+    #[cfg(inline_refcount)]
+    biased::decref(op);
+    #[cfg(not(inline_refcount))]
+    Py_DecRef(op);
+}
+
+/// `Py_XDECREF(op)`: `Py_DECREF` unless `op` is null.
+///
+/// # Safety
+/// As for [`Py_DECREF`] when `op` is not null.
+#[inline(always)]
+pub unsafe fn Py_XDECREF(op: *mut PyObject) {
+    if !op.is_null() {
+        Py_DECREF(op);
+    }
+}
+
+/// `Py_NewRef(op)`: increments and returns `op`.
+///
+/// # Safety
+/// As for [`Py_INCREF`].
+#[inline(always)]
+pub unsafe fn Py_NewRef(op: *mut PyObject) -> *mut PyObject {
+    Py_INCREF(op);
+    op
+}
+
+/// `Py_REFCNT(op)`: the total reference count, for diagnostics and tests.
+///
+/// # Safety
+/// `op` must point to a live object.
+pub unsafe fn Py_REFCNT(op: *mut PyObject) -> isize {
+    #[cfg(Py_GIL_DISABLED)]
+    {
+        use std::sync::atomic::{AtomicIsize, AtomicU32, Ordering::Relaxed};
+        let local = AtomicU32::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_local)).load(Relaxed);
+        if local == u32::MAX {
+            return u32::MAX as isize;
+        }
+        let shared =
+            AtomicIsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_shared)).load(Relaxed);
+        local as isize + (shared >> 2)
+    }
+    #[cfg(not(Py_GIL_DISABLED))]
+    {
+        (*op).ob_refcnt
+    }
+}
+
+/// Whether references are counted inline (free-threaded build on x86_64 or
+/// aarch64) rather than through `Py_IncRef` / `Py_DecRef`.
+pub const fn is_inline() -> bool {
+    INLINE
+}

@@ -1,0 +1,33 @@
+//! Interpreter lifecycle and thread states (`Include/pystate.h`,
+//! `Include/pylifecycle.h`, `Include/ceval.h`).
+
+use std::ffi::c_int;
+
+/// `PyThreadState`: opaque.
+#[repr(C)]
+pub struct PyThreadState {
+    _private: [u8; 0],
+}
+
+/// `PyGILState_STATE`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PyGILState_STATE {
+    PyGILState_LOCKED = 0,
+    PyGILState_UNLOCKED = 1,
+}
+
+extern "C" {
+    pub fn Py_IsInitialized() -> c_int;
+    pub fn Py_IsFinalizing() -> c_int;
+    pub fn Py_InitializeEx(initsigs: c_int);
+    pub fn Py_FinalizeEx() -> c_int;
+
+    pub fn PyGILState_Ensure() -> PyGILState_STATE;
+    pub fn PyGILState_Release(state: PyGILState_STATE);
+    pub fn PyGILState_GetThisThreadState() -> *mut PyThreadState;
+    pub fn PyGILState_Check() -> c_int;
+    pub fn PyThreadState_GetUnchecked() -> *mut PyThreadState;
+    pub fn PyEval_SaveThread() -> *mut PyThreadState;
+    pub fn PyEval_RestoreThread(tstate: *mut PyThreadState);
+}

@@ -1,0 +1,14 @@
+//! The VM layer of pyo3-ft.
+//!
+//! - [`ffi`]: raw declarations of the CPython C API that pyo3-ft uses, for
+//!   both object-header layouts, with inline biased reference counting on
+//!   free-threaded builds.
+//! - [`thread_state`]: attaching Rust threads to the interpreter, with one
+//!   persistent `PyThreadState` per thread.
+//! - [`build_info`]: what the build script found.
+//!
+//! Most users want the safe API of the `pyo3-ft` crate instead.
+
+pub mod build_info;
+pub mod ffi;
+pub mod thread_state;

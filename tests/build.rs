@@ -1,0 +1,6 @@
+//! The integration tests embed the interpreter: give them an rpath to it.
+
+fn main() {
+    let libdir = std::env::var("DEP_PYO3_FT_LIBDIR").unwrap_or_default();
+    println!("cargo:rustc-link-arg=-Wl,-rpath,{libdir}");
+}

@@ -1,0 +1,62 @@
+//! `cargo xtask develop`: build the example extension modules into a venv.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::interpreters::Interpreter;
+use crate::provision;
+use crate::util::{self, Result};
+use crate::venv::{self, Venv};
+
+/// The subcommand: builds every example project into the venv of the
+/// free-threaded interpreter (or of the GIL twin), then prints the venv's
+/// python as the last line.
+pub fn run(gil: bool) -> Result<()> {
+    let root = util::workspace_root();
+    let found = provision::interpreters(&provision::Options::default(), gil)?;
+    let interpreter = found.gil.filter(|_| gil).unwrap_or(found.free_threaded);
+    let venv = venv::ensure(&root, &interpreter)?;
+    for project in example_projects(&root) {
+        install_example(&root, &interpreter, &venv, &project)?;
+    }
+    println!("{}", venv.python.display());
+    Ok(())
+}
+
+/// The example crates that are Python projects (`examples/*/pyproject.toml`).
+pub fn example_projects(root: &Path) -> Vec<PathBuf> {
+    let mut projects: Vec<PathBuf> = fs::read_dir(root.join("examples"))
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|dir| dir.join("pyproject.toml").is_file())
+        .collect();
+    projects.sort();
+    projects
+}
+
+/// `pip install --no-build-isolation <project>` into `venv`: setuptools-rust
+/// builds the cdylib against `interpreter`, in `target/wheels-<ft|gil>` so
+/// that rebuilds are incremental.
+pub fn install_example(
+    root: &Path,
+    interpreter: &Interpreter,
+    venv: &Venv,
+    project: &Path,
+) -> Result<()> {
+    eprintln!(
+        "develop: building {} into {}",
+        project.display(),
+        venv.dir.display()
+    );
+    let target_dir = root
+        .join("target")
+        .join(format!("wheels-{}", interpreter.kind.suffix()));
+    let mut pip = venv.command();
+    pip.args(["-m", "pip", "install", "--no-build-isolation"])
+        .arg(project)
+        .env("PYO3FT_PYTHON", &interpreter.python)
+        .env("CARGO_TARGET_DIR", target_dir);
+    util::run(interpreter.library_env(&mut pip))
+        .map_err(|e| format!("building {} failed: {e}", project.display()))
+}

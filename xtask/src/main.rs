@@ -1,0 +1,204 @@
+//! `cargo xtask`: the developer tasks of the pyo3-ft workspace.
+//!
+//! Std only. Each subcommand lives in its own module; this file parses the
+//! arguments and dispatches.
+
+mod build_cpython;
+#[path = "../../runtime/build/cache.rs"]
+mod cache;
+mod debian;
+mod demo;
+mod develop;
+mod interpreters;
+mod provision;
+mod source;
+mod summary;
+mod test;
+mod util;
+mod venv;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  provision [--source TARBALL] [--force]
+      Find or build the free-threaded CPython and its GIL-enabled twin.
+      --source TARBALL  build from this CPython source tarball (also: $PYO3FT_SOURCE)
+      --force           build from source even if an interpreter is available,
+                        replacing the cached builds
+  test [--ft-only]
+      Run every test stage (cargo and pytest) on the free-threaded interpreter,
+      then on the GIL twin (--ft-only: the free-threaded interpreter only).
+  develop [--gil]
+      Build the example extension modules into the interpreter's venv and
+      print the venv's python.
+  demo [--threads N]
+      Run the demo program on both interpreters (N defaults to the CPU count).
+
+environment:
+  PYO3FT_PYTHON       free-threaded interpreter to use instead of provisioning one
+  PYO3FT_PYTHON_GIL   GIL-enabled interpreter to use as the twin
+  PYO3FT_SOURCE       CPython source tarball to build from
+  PYO3FT_CACHE_DIR    cache root (default: ~/.cache/pyo3-ft)";
+
+/// A parsed command line.
+#[derive(Debug, PartialEq, Eq)]
+enum Task {
+    Provision {
+        source: Option<PathBuf>,
+        force: bool,
+    },
+    Test {
+        ft_only: bool,
+    },
+    Develop {
+        gil: bool,
+    },
+    Demo {
+        threads: Option<usize>,
+    },
+    Help,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = parse(&args).and_then(run);
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one task; the test task decides its own exit code.
+fn run(task: Task) -> util::Result<ExitCode> {
+    match task {
+        Task::Provision { source, force } => provision::run(&provision::Options { source, force })?,
+        Task::Test { ft_only } => return test::run(ft_only),
+        Task::Develop { gil } => develop::run(gil)?,
+        Task::Demo { threads } => demo::run(threads)?,
+        Task::Help => println!("{USAGE}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Parses the arguments after `cargo xtask`.
+fn parse(args: &[String]) -> util::Result<Task> {
+    let Some((command, rest)) = args.split_first() else {
+        return Ok(Task::Help);
+    };
+    let mut rest = rest.iter().map(String::as_str);
+    let task = match command.as_str() {
+        "provision" => parse_provision(&mut rest)?,
+        "test" => Task::Test {
+            ft_only: parse_switch(&mut rest, "test", "--ft-only")?,
+        },
+        "develop" => Task::Develop {
+            gil: parse_switch(&mut rest, "develop", "--gil")?,
+        },
+        "demo" => parse_demo(&mut rest)?,
+        "help" | "--help" | "-h" => Task::Help,
+        other => return Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    Ok(task)
+}
+
+fn parse_provision<'a>(args: &mut impl Iterator<Item = &'a str>) -> util::Result<Task> {
+    let (mut source, mut force) = (None, false);
+    while let Some(arg) = args.next() {
+        match arg {
+            "--force" => force = true,
+            "--source" => source = Some(PathBuf::from(value_of(args, "--source")?)),
+            other => return Err(unknown_option("provision", other)),
+        }
+    }
+    Ok(Task::Provision { source, force })
+}
+
+fn parse_demo<'a>(args: &mut impl Iterator<Item = &'a str>) -> util::Result<Task> {
+    let mut threads = None;
+    while let Some(arg) = args.next() {
+        match arg {
+            "--threads" => {
+                let value = value_of(args, "--threads")?;
+                match value.parse::<usize>() {
+                    Ok(n) if n > 0 => threads = Some(n),
+                    _ => return Err(format!("--threads wants a positive number, got `{value}`")),
+                }
+            }
+            other => return Err(unknown_option("demo", other)),
+        }
+    }
+    Ok(Task::Demo { threads })
+}
+
+/// Parses the options of a `command` whose only option is the flag `switch`.
+fn parse_switch<'a>(
+    args: &mut impl Iterator<Item = &'a str>,
+    command: &str,
+    switch: &str,
+) -> util::Result<bool> {
+    let mut on = false;
+    for arg in args {
+        if arg != switch {
+            return Err(unknown_option(command, arg));
+        }
+        on = true;
+    }
+    Ok(on)
+}
+
+fn value_of<'a>(args: &mut impl Iterator<Item = &'a str>, option: &str) -> util::Result<&'a str> {
+    args.next()
+        .ok_or_else(|| format!("{option} needs a value (see `cargo xtask help`)"))
+}
+
+fn unknown_option(command: &str, option: &str) -> String {
+    format!("unexpected argument `{option}` for `cargo xtask {command}` (see `cargo xtask help`)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(line: &str) -> util::Result<Task> {
+        let args: Vec<String> = line.split_whitespace().map(String::from).collect();
+        parse(&args)
+    }
+
+    #[test]
+    fn parses_each_command() {
+        assert_eq!(parse_str(""), Ok(Task::Help));
+        assert_eq!(
+            parse_str("provision --force --source py.tar.xz"),
+            Ok(Task::Provision {
+                source: Some(PathBuf::from("py.tar.xz")),
+                force: true
+            })
+        );
+        assert_eq!(parse_str("test"), Ok(Task::Test { ft_only: false }));
+        assert_eq!(
+            parse_str("test --ft-only"),
+            Ok(Task::Test { ft_only: true })
+        );
+        assert_eq!(parse_str("develop --gil"), Ok(Task::Develop { gil: true }));
+        assert_eq!(
+            parse_str("demo --threads 4"),
+            Ok(Task::Demo { threads: Some(4) })
+        );
+    }
+
+    #[test]
+    fn rejects_bad_arguments() {
+        assert!(parse_str("frobnicate").is_err());
+        assert!(parse_str("test --gil").is_err());
+        assert!(parse_str("provision --source").is_err());
+        assert!(parse_str("demo --threads 0").is_err());
+        assert!(parse_str("demo --threads many").is_err());
+    }
+}

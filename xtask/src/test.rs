@@ -1,0 +1,156 @@
+//! `cargo xtask test`: every test stage, on the free-threaded interpreter and
+//! then on its GIL twin.
+//!
+//! Stage 1 (cargo): the xtask's own unit tests, then `cargo test --workspace`
+//! once per interpreter. Stage 2 (Python): per interpreter, the venv, the
+//! example modules built into it, and pytest over `tests/python`. Output is
+//! streamed; counts are read from it; a stage that fails without reporting a
+//! failed test (a build error, a crash) counts as one failure.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, ExitCode};
+
+use crate::develop;
+use crate::interpreters::Interpreter;
+use crate::provision;
+use crate::summary::{self, Counts};
+use crate::util::{self, Result};
+use crate::venv;
+
+/// pytest's exit status when it collected no tests.
+const PYTEST_NO_TESTS: i32 = 5;
+
+/// The subcommand. Ends with one summary line per interpreter and the line
+/// `N passed, M failed`; fails if anything failed.
+pub fn run(ft_only: bool) -> Result<ExitCode> {
+    let root = util::workspace_root();
+    let found = provision::interpreters(&provision::Options::default(), !ft_only)?;
+
+    banner("cargo test -p xtask");
+    let mut xtask = util::cargo();
+    let xtask = cargo_stage(xtask.args(["test", "-p", "xtask"]).current_dir(&root));
+    let mut lines = vec![format!("xtask: cargo {xtask}")];
+    let mut total = xtask;
+
+    let cargo: Vec<Counts> = found
+        .iter()
+        .map(|interpreter| {
+            banner(&format!("cargo test on {}", interpreter.label()));
+            let mut cmd = util::cargo();
+            cmd.args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "xtask",
+                "--no-fail-fast",
+            ])
+            .current_dir(&root);
+            cargo_stage(interpreter.cargo_env(&mut cmd, &root))
+        })
+        .collect();
+
+    for (interpreter, cargo) in found.iter().zip(cargo) {
+        banner(&format!("Python tests on {}", interpreter.label()));
+        let pytest = python_stage(&root, interpreter);
+        lines.push(format!(
+            "{}: cargo {cargo}; pytest {pytest}",
+            interpreter.label()
+        ));
+        total += cargo + pytest;
+    }
+
+    println!("\n==== summary ====");
+    for line in &lines {
+        println!("{line}");
+    }
+    println!("{total}");
+    Ok(if total.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn banner(title: &str) {
+    println!("\n==== {title} ====");
+}
+
+/// Runs a `cargo test` command and counts its results.
+fn cargo_stage(cmd: &mut Command) -> Counts {
+    match util::run_tee(cmd) {
+        Ok((status, output)) => {
+            let counts = summary::cargo_counts(&output);
+            if status.success() {
+                counts
+            } else {
+                eprintln!("error: `{}` failed ({status})", util::describe(cmd));
+                counts.with_stage_failure()
+            }
+        }
+        Err(e) => stage_error(&e),
+    }
+}
+
+/// Venv, example modules, pytest: for one interpreter.
+fn python_stage(root: &Path, interpreter: &Interpreter) -> Counts {
+    let venv = match venv::ensure(root, interpreter) {
+        Ok(venv) => venv,
+        Err(e) => return stage_error(&e),
+    };
+    let mut counts = Counts::default();
+    for project in develop::example_projects(root) {
+        if let Err(e) = develop::install_example(root, interpreter, &venv, &project) {
+            counts += stage_error(&e);
+        }
+    }
+    let tests = Path::new("tests").join("python");
+    if !has_python_tests(&root.join(&tests)) {
+        println!("no Python tests under {}", tests.display());
+        return counts;
+    }
+    let mut pytest = venv.command();
+    pytest
+        .args(["-m", "pytest", "-q"])
+        .arg(&tests)
+        .current_dir(root);
+    counts + pytest_stage(interpreter.library_env(&mut pytest))
+}
+
+/// Runs pytest and counts its results; "no tests collected" is zero tests.
+fn pytest_stage(cmd: &mut Command) -> Counts {
+    match util::run_tee(cmd) {
+        Ok((status, _)) if status.code() == Some(PYTEST_NO_TESTS) => Counts::default(),
+        Ok((status, output)) => {
+            let counts = summary::pytest_counts(&output).unwrap_or_default();
+            if status.success() {
+                counts
+            } else {
+                eprintln!("error: `{}` failed ({status})", util::describe(cmd));
+                counts.with_stage_failure()
+            }
+        }
+        Err(e) => stage_error(&e),
+    }
+}
+
+fn stage_error(message: &str) -> Counts {
+    eprintln!("error: {message}");
+    Counts::default().with_stage_failure()
+}
+
+/// Whether `dir` holds pytest files (`test_*.py` or `*_test.py`) at any depth.
+fn has_python_tests(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    entries.filter_map(|entry| entry.ok()).any(|entry| {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_dir() {
+            has_python_tests(&path)
+        } else {
+            name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py"))
+        }
+    })
+}

@@ -1,0 +1,87 @@
+//! The per-interpreter virtual environments: `target/venv-ft`, `target/venv-gil`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::interpreters::Interpreter;
+use crate::util::{self, Result};
+
+/// What the Python stage needs: the test runner, and the build backend of the
+/// example projects (they are built with `--no-build-isolation`).
+const PACKAGES: [&str; 5] = [
+    "pytest",
+    "pytest-run-parallel",
+    "setuptools",
+    "setuptools-rust",
+    "wheel",
+];
+
+/// Records which interpreter made the venv (recreated when that changes).
+const INTERPRETER_STAMP: &str = ".pyo3-ft-interpreter";
+
+/// Records the installed packages, so that reruns do not ask PyPI again.
+const PACKAGES_STAMP: &str = ".pyo3-ft-packages";
+
+/// A virtual environment.
+pub struct Venv {
+    /// Its directory.
+    pub dir: PathBuf,
+    /// Its `bin/python`.
+    pub python: PathBuf,
+}
+
+impl Venv {
+    /// A command running the venv's python.
+    pub fn command(&self) -> Command {
+        Command::new(&self.python)
+    }
+}
+
+/// The venv of `interpreter` under `<root>/target`, created if missing or made
+/// by another interpreter, with [`PACKAGES`] installed.
+pub fn ensure(root: &Path, interpreter: &Interpreter) -> Result<Venv> {
+    let dir = root
+        .join("target")
+        .join(format!("venv-{}", interpreter.kind.suffix()));
+    let venv = Venv {
+        python: dir.join("bin").join("python"),
+        dir,
+    };
+    let identity = format!("{} {}\n", interpreter.python.display(), interpreter.version);
+    if !venv.python.is_file() || !stamp_is(&venv.dir.join(INTERPRETER_STAMP), &identity) {
+        create(&venv, interpreter)?;
+        util::write(&venv.dir.join(INTERPRETER_STAMP), &identity)?;
+    }
+    install_packages(&venv, interpreter)?;
+    Ok(venv)
+}
+
+fn create(venv: &Venv, interpreter: &Interpreter) -> Result<()> {
+    eprintln!(
+        "venv: creating {} with {}",
+        venv.dir.display(),
+        interpreter.label()
+    );
+    util::remove_dir(&venv.dir)?;
+    let mut cmd = Command::new(&interpreter.python);
+    cmd.args(["-m", "venv"]).arg(&venv.dir);
+    util::run(interpreter.library_env(&mut cmd))
+}
+
+fn install_packages(venv: &Venv, interpreter: &Interpreter) -> Result<()> {
+    let stamp = venv.dir.join(PACKAGES_STAMP);
+    let wanted = format!("{}\n", PACKAGES.join(" "));
+    if stamp_is(&stamp, &wanted) {
+        return Ok(());
+    }
+    eprintln!("venv: installing {}", PACKAGES.join(" "));
+    let mut pip = venv.command();
+    pip.args(["-m", "pip", "install"]).args(PACKAGES);
+    util::run(interpreter.library_env(&mut pip))?;
+    util::write(&stamp, &wanted)
+}
+
+fn stamp_is(path: &Path, expected: &str) -> bool {
+    fs::read_to_string(path).is_ok_and(|text| text == expected)
+}
