@@ -19,7 +19,10 @@ pub mod conversion;
 pub mod err;
 pub mod exceptions;
 mod instance;
+#[doc(hidden)]
+pub mod impl_;
 mod intern;
+pub mod panic;
 mod python;
 pub mod sync;
 pub mod type_info;
@@ -29,6 +32,8 @@ pub use conversion::{FromPyObject, IntoPyObject, IntoPyTuple};
 pub use err::{PyErr, PyResult};
 pub use instance::{Borrowed, Bound, Py};
 pub use python::{Python, Ungil};
+
+pub use pyo3_ft_macros::{pyfunction, pymodule};
 
 /// The raw C API and the runtime, for what the safe API does not cover.
 pub use pyo3_ft_runtime as runtime;

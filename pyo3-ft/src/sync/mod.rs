@@ -1,5 +1,106 @@
 //! Synchronization that is safe on free-threaded Python.
+//!
+//! Free-threaded CPython stops the world for garbage collection and a few
+//! other operations: it waits until every attached thread reaches a safe
+//! point. A thread that blocks on an ordinary Rust lock *while attached*
+//! never gets there, and if the lock's holder is itself waiting for the
+//! pause to end, the process deadlocks. On GIL builds the same wait holds
+//! the GIL and starves the holder. So every lock in this module tries to
+//! acquire on the fast path while attached and **detaches only to wait**,
+//! re-attaching once it holds the lock.
+//!
+//! | job | use |
+//! |---|---|
+//! | Rust data shared between threads, changed in short sections | [`Mutex`] |
+//! | data read far more often than written | [`RwLock`] |
+//! | a value computed once, possibly by Python code (a module, a type, a cache) | [`PyOnceLock`] |
+//! | several [`Mutex`]es at once without deadlock | [`lock_all`], [`lock_all_iter`] |
+//! | a consistent operation on one or two Python containers | [`critical_section`], [`critical_section2`] |
+//! | more than two Python objects at once | one [`Mutex`] that guards all of them |
+//! | a counter or a flag | `std::sync::atomic` |
+//!
+//! The methods that take a [`Python`](crate::Python) token are for attached
+//! threads. The `*_blocking` ones are for threads that are not attached
+//! (they panic on an attached thread); the `try_*` ones never wait and work
+//! anywhere.
+//!
+//! # No poisoning
+//!
+//! Like `parking_lot`, these locks are not poisoned by a panic. A panic in a
+//! locked section releases the lock while unwinding, and the next thread
+//! sees the data as the panicking code left it, possibly half updated.
+//! Python code cannot recover from a poisoned lock anyway (every later call
+//! would fail), and Rust panics crossing into Python already become
+//! exceptions. Code that must detect an interrupted update can keep a flag
+//! in the data, set before the update and cleared after it.
 
 mod critical_section;
+mod lock_all;
+mod mutex;
+mod once_lock;
+mod rwlock;
 
 pub use critical_section::{critical_section, critical_section2};
+pub use lock_all::{lock_all, lock_all_iter, AliasedLockError};
+pub use mutex::{Mutex, MutexGuard};
+pub use once_lock::PyOnceLock;
+pub use rwlock::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use crate::python::{Python, Ungil};
+
+/// Acquires a lock by the framework's rule: `try_lock` while attached, and
+/// only if that fails, `lock` (which may block) with the thread detached.
+#[inline]
+fn acquire(py: Python<'_>, try_lock: impl FnOnce() -> bool, lock: impl Ungil + FnOnce()) {
+    if !try_lock() {
+        wait_detached(py, lock);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn wait_detached(py: Python<'_>, lock: impl Ungil + FnOnce()) {
+    py.detach(lock);
+}
+
+/// Panics if this thread is attached: `method` may block, and blocking
+/// while attached can deadlock the interpreter.
+#[track_caller]
+fn assert_detached(method: &str) {
+    assert!(
+        !pyo3_ft_runtime::thread_state::is_attached(),
+        "pyo3_ft::sync::{method} was called on a thread attached to Python; waiting for a lock \
+         while attached can deadlock the interpreter (garbage collection stops the world). \
+         Use the variant that takes `py: Python` instead: it detaches only while it waits."
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc::{self, RecvTimeoutError};
+    use std::time::Duration;
+
+    use crate::python::Python;
+
+    /// `gc.collect()`: on free-threaded builds, a stop-the-world pause that
+    /// waits for every attached thread.
+    pub(super) fn gc_collect(py: Python<'_>) {
+        py.import("gc").unwrap().call_method0("collect").unwrap();
+    }
+
+    /// Runs `f` on its own thread and fails the test if it does not finish
+    /// within 60 s, so that a deadlock fails instead of hanging.
+    pub(super) fn with_watchdog<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+        let (done_tx, done_rx) = mpsc::channel();
+        let worker = std::thread::spawn(move || {
+            let result = f();
+            let _ = done_tx.send(());
+            result
+        });
+        match done_rx.recv_timeout(Duration::from_secs(60)) {
+            Err(RecvTimeoutError::Timeout) => panic!("deadlock: not finished after 60 s"),
+            // Finished, or panicked (the sender dropped): join tells which.
+            _ => worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        }
+    }
+}

@@ -61,6 +61,18 @@ impl<'py> Bound<'py, PyModule> {
         self.as_any().setattr(name, value)
     }
 
+    /// Adds a `#[pyfunction]`: `m.add_function(wrap_pyfunction!(add))`.
+    ///
+    /// Functions are added the way C modules add their method tables, so
+    /// free-threaded CPython gives them deferred (3.13: immortalized)
+    /// reference counts and threads calling them do not contend.
+    pub fn add_function(&self, function: &'static crate::impl_::PyFunctionDef) -> PyResult<()> {
+        let table = Box::leak(Box::new([function.raw(), ffi::PyMethodDef::SENTINEL]));
+        // SAFETY: `self` is a module; the leaked table lives forever and is
+        // terminated by a zeroed entry.
+        super::any::check_status(self.py(), unsafe { ffi::PyModule_AddFunctions(self.as_ptr(), table.as_mut_ptr()) })
+    }
+
     /// Gets the module attribute `name`.
     pub fn get(&self, name: &str) -> PyResult<Bound<'py, PyAny>> {
         self.as_any().getattr(name)

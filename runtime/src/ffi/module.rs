@@ -35,6 +35,16 @@ pub struct PyMethodDef {
     pub ml_doc: *const c_char,
 }
 
+impl PyMethodDef {
+    /// The zeroed entry that ends a method table.
+    pub const SENTINEL: PyMethodDef = PyMethodDef {
+        ml_name: std::ptr::null(),
+        ml_meth: None,
+        ml_flags: 0,
+        ml_doc: std::ptr::null(),
+    };
+}
+
 /// `PyModuleDef_Base`.
 #[repr(C)]
 pub struct PyModuleDef_Base {
@@ -43,6 +53,14 @@ pub struct PyModuleDef_Base {
     pub m_index: Py_ssize_t,
     pub m_copy: *mut PyObject,
 }
+
+/// `PyModuleDef_HEAD_INIT`.
+pub const PyModuleDef_HEAD_INIT: PyModuleDef_Base = PyModuleDef_Base {
+    ob_base: super::object::PyObject_HEAD_INIT,
+    m_init: None,
+    m_index: 0,
+    m_copy: std::ptr::null_mut(),
+};
 
 /// `PyModuleDef_Slot`.
 #[repr(C)]
@@ -88,6 +106,7 @@ extern "C" {
         value: *mut PyObject,
     ) -> c_int;
     pub fn PyModule_GetState(m: *mut PyObject) -> *mut c_void;
+    pub fn PyModule_AddFunctions(m: *mut PyObject, functions: *mut PyMethodDef) -> c_int;
     pub fn PyCMethod_New(
         ml: *mut PyMethodDef,
         slf: *mut PyObject,

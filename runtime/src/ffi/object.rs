@@ -41,6 +41,28 @@ pub struct PyObject {
     pub ob_type: *mut PyTypeObject,
 }
 
+/// `PyObject_HEAD_INIT(NULL)`: the header of a statically allocated object,
+/// immortal from the start.
+#[cfg(Py_GIL_DISABLED)]
+pub const PyObject_HEAD_INIT: PyObject = PyObject {
+    ob_tid: 0,
+    ob_flags: 0,
+    ob_mutex: PyMutex { _bits: 0 },
+    ob_gc_bits: 0,
+    ob_ref_local: u32::MAX,
+    ob_ref_shared: 0,
+    ob_type: std::ptr::null_mut(),
+};
+
+/// `PyObject_HEAD_INIT(NULL)`: the header of a statically allocated object,
+/// immortal from the start (the low 32 bits of the count have their sign
+/// bit set, which 3.13 and 3.14 both read as immortal).
+#[cfg(not(Py_GIL_DISABLED))]
+pub const PyObject_HEAD_INIT: PyObject = PyObject {
+    ob_refcnt: u32::MAX as Py_ssize_t,
+    ob_type: std::ptr::null_mut(),
+};
+
 /// `PyVarObject`.
 #[repr(C)]
 #[derive(Debug)]

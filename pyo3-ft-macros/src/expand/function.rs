@@ -1,0 +1,69 @@
+//! `#[pyfunction]` expansion: the original function, plus a hidden type of
+//! the same name (types and functions live in different namespaces) whose
+//! `__pyo3_ft_function_def()` returns the static definition.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::ItemFn;
+
+use super::args::{extraction, Convention, Extraction};
+use super::c_str;
+use super::text_signature::{docstring, parameters};
+use crate::model::function::FnModel;
+
+/// The `METH_FASTCALL | METH_KEYWORDS` C function that calls `call`.
+pub fn fastcall_wrapper(
+    model: &FnModel,
+    func_name: &str,
+    call: TokenStream,
+    self_binding: TokenStream,
+) -> TokenStream {
+    let Extraction { body, call_args } = extraction(model, func_name, Convention::Fastcall);
+    quote! {
+        unsafe extern "C" fn __wrap(
+            __slf: *mut ::pyo3_ft::runtime::ffi::PyObject,
+            __args: *const *mut ::pyo3_ft::runtime::ffi::PyObject,
+            __nargs: ::pyo3_ft::runtime::ffi::Py_ssize_t,
+            __kwnames: *mut ::pyo3_ft::runtime::ffi::PyObject,
+        ) -> *mut ::pyo3_ft::runtime::ffi::PyObject {
+            // SAFETY: CPython calls this on an attached thread.
+            unsafe {
+                ::pyo3_ft::impl_::trampoline(|py| {
+                    #self_binding
+                    #body
+                    let __result = #call(#(#call_args),*);
+                    ::pyo3_ft::impl_::IntoPyReturn::into_py_return(__result, py)
+                })
+            }
+        }
+    }
+}
+
+pub fn expand(model: &FnModel, item: &ItemFn) -> TokenStream {
+    let ident = &model.rust_name;
+    let vis = &item.vis;
+    let name = &model.python_name;
+    let wrapper = fastcall_wrapper(model, name, quote!(#ident), quote!());
+    let doc = c_str(&docstring(
+        name,
+        &parameters(&model.signature, None),
+        &model.doc,
+    ));
+    let c_name = c_str(name);
+    quote! {
+        #item
+
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        #vis struct #ident {}
+
+        impl #ident {
+            #[doc(hidden)]
+            #vis fn __pyo3_ft_function_def() -> &'static ::pyo3_ft::impl_::PyFunctionDef {
+                #wrapper
+                static __DEF: ::pyo3_ft::impl_::PyFunctionDef = ::pyo3_ft::impl_::PyFunctionDef::new(#c_name, __wrap, #doc);
+                &__DEF
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Argument parsing for `#[pyfunction]` and `#[pymethods]`, with CPython's
+//! own error messages.
+
+use pyo3_ft_runtime::ffi;
+
+use crate::conversion::FromPyObject;
+use crate::err::{PyErr, PyResult};
+use crate::exceptions::PyTypeError;
+use crate::instance::{Borrowed, Bound};
+use crate::python::Python;
+use crate::types::{PyAny, PyDict, PyString, PyTuple};
+
+/// A keyword-only parameter.
+#[derive(Debug, Clone, Copy)]
+pub struct KeywordOnly {
+    /// Its name.
+    pub name: &'static str,
+    /// Whether it has no default.
+    pub required: bool,
+}
+
+/// The Python signature of a wrapped function.
+#[derive(Debug)]
+pub struct FunctionDescription {
+    /// `name()` or `Class.name()`, as error messages name it.
+    pub func_name: &'static str,
+    /// Names of the parameters that can be passed by position.
+    pub positional: &'static [&'static str],
+    /// How many of those are positional-only (before `/`).
+    pub positional_only: usize,
+    /// How many of those have no default.
+    pub required_positional: usize,
+    /// Parameters after `*` or `*args`.
+    pub keyword_only: &'static [KeywordOnly],
+    /// Whether extra positional arguments go to `*args`.
+    pub varargs: bool,
+    /// Whether extra keyword arguments go to `**kwargs`.
+    pub varkwargs: bool,
+}
+
+/// Extra arguments collected for `*args` / `**kwargs`.
+pub struct Extras<'py> {
+    /// `*args`, when the signature has it.
+    pub varargs: Option<Bound<'py, PyTuple>>,
+    /// `**kwargs`, when the signature has it and some were given.
+    pub varkwargs: Option<Bound<'py, PyDict>>,
+}
+
+/// `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`, as CPython lists names.
+fn name_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("{count} {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
+impl FunctionDescription {
+    fn error(&self, message: String) -> PyErr {
+        PyTypeError::new_err(format!("{}() {message}", self.func_name))
+    }
+
+    fn too_many_positional(&self, given: usize) -> PyErr {
+        let max = self.positional.len();
+        let min = self.required_positional;
+        let takes = if min == max {
+            plural(max, "positional argument")
+        } else {
+            format!("from {min} to {max} positional arguments")
+        };
+        let was = if given == 1 { "was" } else { "were" };
+        self.error(format!("takes {takes} but {given} {was} given"))
+    }
+
+    fn missing(&self, kind: &str, names: &[&str]) -> PyErr {
+        let what = plural(names.len(), &format!("required {kind} argument"));
+        self.error(format!("missing {what}: {}", name_list(names)))
+    }
+
+    /// Parses vectorcall arguments (`METH_FASTCALL | METH_KEYWORDS`):
+    /// `output` receives one slot per positional parameter followed by one
+    /// per keyword-only parameter, `None` where the caller gave nothing.
+    ///
+    /// # Safety
+    /// `args` must hold `nargs` live objects followed by one per name in
+    /// `kwnames` (a tuple of str, or null).
+    pub unsafe fn extract_fastcall<'a, 'py>(
+        &self,
+        py: Python<'py>,
+        args: *const *mut ffi::PyObject,
+        nargs: ffi::Py_ssize_t,
+        kwnames: *mut ffi::PyObject,
+        output: &mut [Option<Borrowed<'a, 'py, PyAny>>],
+    ) -> PyResult<Extras<'py>> {
+        let nargs = nargs as usize;
+        let args: &'a [*mut ffi::PyObject] = if args.is_null() {
+            &[]
+        } else {
+            let nkw = if kwnames.is_null() { 0 } else { ffi::Py_SIZE(kwnames) as usize };
+            std::slice::from_raw_parts(args, nargs + nkw)
+        };
+        let (positional, keyword_values) = args.split_at(nargs);
+        let varargs = self.take_positional(py, positional, output)?;
+        let mut varkwargs = None;
+        if !kwnames.is_null() {
+            let names = Bound::from_borrowed_ptr(py, kwnames).downcast_into_unchecked::<PyTuple>();
+            for (name, &value) in names.iter_borrowed().zip(keyword_values) {
+                self.take_keyword(py, name, Borrowed::from_ptr(py, value), output, &mut varkwargs)?;
+            }
+        }
+        self.check_missing(output)?;
+        Ok(Extras { varargs, varkwargs })
+    }
+
+    /// Parses `tp_new`-style arguments: a tuple and an optional dict.
+    ///
+    /// # Safety
+    /// `args` must be a live tuple; `kwargs` null or a live dict.
+    pub unsafe fn extract_tuple_dict<'a, 'py>(
+        &self,
+        py: Python<'py>,
+        args: *mut ffi::PyObject,
+        kwargs: *mut ffi::PyObject,
+        output: &mut [Option<Borrowed<'a, 'py, PyAny>>],
+    ) -> PyResult<Extras<'py>> {
+        // A tuple's items are one inline array that lives as long as the
+        // tuple, which the caller keeps alive for 'a.
+        let items = std::ptr::addr_of_mut!((*args.cast::<ffi::PyTupleObject>()).ob_item).cast::<*mut ffi::PyObject>();
+        let positional: &'a [*mut ffi::PyObject] = std::slice::from_raw_parts(items, ffi::Py_SIZE(args) as usize);
+        let varargs = self.take_positional(py, positional, output);
+        let varargs = varargs?;
+        let mut varkwargs = None;
+        if !kwargs.is_null() {
+            let dict = Bound::from_borrowed_ptr(py, kwargs).downcast_into_unchecked::<PyDict>();
+            for pair in dict.iter() {
+                let (name, value) = pair?;
+                // The caller's fresh `kwargs` dict keeps the value alive for
+                // the call.
+                let value = Borrowed::from_ptr(py, value.as_ptr());
+                self.take_keyword(py, name.as_borrowed(), value, output, &mut varkwargs)?;
+            }
+        }
+        self.check_missing(output)?;
+        Ok(Extras { varargs, varkwargs })
+    }
+
+    /// Fills the positional slots; the rest go to `*args` or are an error.
+    unsafe fn take_positional<'a, 'py>(
+        &self,
+        py: Python<'py>,
+        positional: &'a [*mut ffi::PyObject],
+        output: &mut [Option<Borrowed<'a, 'py, PyAny>>],
+    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        let capacity = self.positional.len();
+        for (slot, &arg) in output.iter_mut().zip(positional.iter().take(capacity)) {
+            *slot = Some(Borrowed::from_ptr(py, arg));
+        }
+        let extra = positional.get(capacity..).unwrap_or(&[]);
+        if self.varargs {
+            let items = extra.iter().map(|&p| Borrowed::<PyAny>::from_ptr(py, p));
+            return PyTuple::new(py, items.collect::<Vec<_>>()).map(Some);
+        }
+        if !extra.is_empty() {
+            return Err(self.too_many_positional(positional.len()));
+        }
+        Ok(None)
+    }
+
+    /// Puts one keyword argument into its slot, into `**kwargs`, or fails.
+    fn take_keyword<'a, 'py>(
+        &self,
+        py: Python<'py>,
+        name: Borrowed<'_, 'py, PyAny>,
+        value: Borrowed<'a, 'py, PyAny>,
+        output: &mut [Option<Borrowed<'a, 'py, PyAny>>],
+        varkwargs: &mut Option<Bound<'py, PyDict>>,
+    ) -> PyResult<()> {
+        let key = name.downcast::<PyString>()?.to_str()?;
+        let keyword_names = self.keyword_only.iter().map(|k| k.name);
+        let found = self.positional.iter().copied().chain(keyword_names).position(|n| n == key);
+        match found {
+            Some(index) if index < self.positional_only => {
+                if self.varkwargs {
+                    return varkwargs.get_or_insert_with(|| PyDict::new(py)).set_item(name, value);
+                }
+                Err(self.error(format!(
+                    "got some positional-only arguments passed as keyword arguments: '{key}'"
+                )))
+            }
+            Some(index) => match output[index] {
+                Some(_) => Err(self.error(format!("got multiple values for argument '{key}'"))),
+                None => {
+                    output[index] = Some(value);
+                    Ok(())
+                }
+            },
+            None if self.varkwargs => varkwargs.get_or_insert_with(|| PyDict::new(py)).set_item(name, value),
+            None => Err(self.error(format!("got an unexpected keyword argument '{key}'"))),
+        }
+    }
+
+    /// Reports required parameters that received nothing.
+    fn check_missing(&self, output: &[Option<Borrowed<'_, '_, PyAny>>]) -> PyResult<()> {
+        let missing_positional: Vec<&str> = self.positional[..self.required_positional]
+            .iter()
+            .zip(output)
+            .filter(|(_, slot)| slot.is_none())
+            .map(|(name, _)| *name)
+            .collect();
+        if !missing_positional.is_empty() {
+            return Err(self.missing("positional", &missing_positional));
+        }
+        let missing_keyword: Vec<&str> = self
+            .keyword_only
+            .iter()
+            .zip(&output[self.positional.len()..])
+            .filter(|(param, slot)| param.required && slot.is_none())
+            .map(|(param, _)| param.name)
+            .collect();
+        if !missing_keyword.is_empty() {
+            return Err(self.missing("keyword-only", &missing_keyword));
+        }
+        Ok(())
+    }
+}
+
+/// Wraps a `TypeError` from converting argument `name` as
+/// `argument 'name': <message>`; other errors pass unchanged.
+fn argument_error(py: Python<'_>, name: &str, err: PyErr) -> PyErr {
+    if !err.is_instance_of::<PyTypeError>(py) {
+        return err;
+    }
+    let message = err.value(py).str().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let wrapped = PyTypeError::new_err(format!("argument '{name}': {message}"));
+    wrapped.set_cause(py, Some(err));
+    wrapped
+}
+
+/// Converts one argument by value.
+#[inline]
+pub fn extract_argument<'a, 'py, T: FromPyObject<'a, 'py>>(object: Borrowed<'a, 'py, PyAny>, name: &str) -> PyResult<T> {
+    T::extract(object).map_err(|err| argument_error(object.py(), name, err))
+}
+
+/// A parameter of type `&T`: extraction produces a holder that lives in the
+/// wrapper's frame and derefs to `T`.
+pub trait ArgHolder<'a, 'py> {
+    /// What the wrapper keeps alive while the function runs.
+    type Holder: std::ops::Deref<Target = Self>;
+
+    /// Produces the holder.
+    fn extract_holder(object: Borrowed<'a, 'py, PyAny>) -> PyResult<Self::Holder>;
+}
+
+impl<'a, 'py, T: crate::type_info::PyTypeInfo + 'a> ArgHolder<'a, 'py> for Bound<'py, T>
+where
+    'py: 'a,
+{
+    type Holder = Borrowed<'a, 'py, T>;
+
+    #[inline]
+    fn extract_holder(object: Borrowed<'a, 'py, PyAny>) -> PyResult<Self::Holder> {
+        Ok(object.downcast::<T>()?)
+    }
+}
+
+/// Converts one `&T` argument into its holder.
+#[inline]
+pub fn extract_holder<'a, 'py, T: ArgHolder<'a, 'py> + ?Sized>(object: Borrowed<'a, 'py, PyAny>, name: &str) -> PyResult<T::Holder> {
+    T::extract_holder(object).map_err(|err| argument_error(object.py(), name, err))
+}
+
+/// `TypeError` for a required argument that received nothing (the parser
+/// reports these first, so this is a second line of defence).
+pub fn missing_argument(name: &str) -> PyErr {
+    PyTypeError::new_err(format!("missing required argument '{name}'"))
+}
+
+/// The object in a required slot.
+#[inline]
+pub fn required<'a, 'py>(slot: Option<Borrowed<'a, 'py, PyAny>>, name: &str) -> PyResult<Borrowed<'a, 'py, PyAny>> {
+    slot.ok_or_else(|| missing_argument(name))
+}

@@ -1,0 +1,12 @@
+//! Support code for the code that pyo3-ft's macros generate. Not a public
+//! API: names and signatures may change in any release.
+
+pub mod args;
+pub mod function;
+pub mod module;
+pub mod trampoline;
+
+pub use args::{extract_argument, extract_holder, missing_argument, required, ArgHolder, FunctionDescription, KeywordOnly};
+pub use function::PyFunctionDef;
+pub use module::ModuleDef;
+pub use trampoline::{trampoline, IntoPyReturn};
