@@ -17,7 +17,10 @@ use syn::parse_macro_input;
 
 use attrs::AttrOptions;
 use ctxt::{into_tokens, Ctxt};
+use model::class::ClassModel;
+use model::derive::{DeriveKind, DeriveModel};
 use model::function::{FnModel, FnOptions};
+use model::methods::MethodsModel;
 use model::module::ModuleModel;
 
 /// Makes a Rust function callable from Python. See the `pyo3_ft` crate.
@@ -48,5 +51,83 @@ pub fn pymodule(attr: TokenStream, item: TokenStream) -> TokenStream {
         validate::pymodule(&cx, &item);
         cx.check()?;
         Ok(expand::module::expand(&model, &item))
+    })())
+}
+
+/// Derives `FromPyObject` for a struct or enum: fields from attributes,
+/// mapping items or tuple items; enum variants tried in order. See the
+/// `pyo3_ft` crate.
+#[proc_macro_derive(FromPyObject, attributes(pyo3_ft))]
+pub fn derive_from_pyobject(input: TokenStream) -> TokenStream {
+    derive(
+        input,
+        DeriveKind::FromPyObject,
+        expand::derive::from::expand,
+    )
+}
+
+/// Derives `IntoPyObject` for a struct or enum: named fields become a
+/// `dict`, tuple fields a `tuple`. See the `pyo3_ft` crate.
+#[proc_macro_derive(IntoPyObject, attributes(pyo3_ft))]
+pub fn derive_into_pyobject(input: TokenStream) -> TokenStream {
+    derive(
+        input,
+        DeriveKind::IntoPyObject,
+        expand::derive::into::expand,
+    )
+}
+
+/// Runs one of the two conversion derives.
+fn derive(
+    input: TokenStream,
+    kind: DeriveKind,
+    expand: fn(&DeriveModel) -> proc_macro2::TokenStream,
+) -> TokenStream {
+    let input = parse_macro_input!(input as syn::DeriveInput);
+    into_tokens((|| {
+        let cx = Ctxt::default();
+        let model = DeriveModel::new(&cx, &input, kind);
+        cx.check()?;
+        Ok(expand(
+            &model.expect("a missing model has its error reported"),
+        ))
+    })())
+}
+
+/// Exposes a Rust struct or fieldless enum as a Python class. See the
+/// `pyo3_ft` crate.
+#[proc_macro_attribute]
+pub fn pyclass(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let options = parse_macro_input!(attr as AttrOptions);
+    let mut item = parse_macro_input!(item as syn::Item);
+    into_tokens((|| {
+        let cx = Ctxt::default();
+        let model = ClassModel::new(&cx, &mut item, options.0);
+        if let Some(model) = &model {
+            validate::pyclass(&cx, model);
+        }
+        cx.check()?;
+        let model = model.expect("errors were reported above");
+        Ok(expand::class::expand(&model, &item))
+    })())
+}
+
+/// Exposes the methods of a `#[pyclass]` to Python. See the `pyo3_ft`
+/// crate.
+#[proc_macro_attribute]
+pub fn pymethods(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let mut item = parse_macro_input!(item as syn::ItemImpl);
+    into_tokens((|| {
+        let cx = Ctxt::default();
+        if !attr.is_empty() {
+            cx.syn_error(syn::Error::new(
+                proc_macro2::Span::call_site(),
+                "`#[pymethods]` takes no options",
+            ));
+        }
+        let model = MethodsModel::new(&cx, &mut item);
+        validate::pymethods(&cx, &model);
+        cx.check()?;
+        Ok(expand::methods::expand(&model, &item))
     })())
 }

@@ -54,14 +54,15 @@ pub fn signature(cx: &Ctxt, model: &FnModel, sig: &syn::Signature) {
 
 /// `#[pyfunction]` specifics.
 pub fn pyfunction(cx: &Ctxt, model: &FnModel) {
-    match model.receiver {
-        Receiver::None => {}
-        Receiver::Shared(span) | Receiver::Exclusive(span) | Receiver::Unsupported(span) => cx
-            .syn_error(syn::Error::new(
-                span,
-                "`#[pyfunction]` cannot take `self`; put methods in a `#[pymethods]` impl block",
-            )),
-    }
+    let span = match &model.receiver {
+        Receiver::None => return,
+        Receiver::Shared(span) | Receiver::Exclusive(span) | Receiver::Unsupported(span) => *span,
+        Receiver::Typed(ty) => syn::spanned::Spanned::span(ty),
+    };
+    cx.syn_error(syn::Error::new(
+        span,
+        "`#[pyfunction]` cannot take `self`; put methods in a `#[pymethods]` impl block",
+    ));
 }
 
 /// `&str` and `&[u8]` are extracted by value (they borrow from the
@@ -100,5 +101,88 @@ pub fn pymodule(cx: &Ctxt, item: &syn::ItemFn) {
             &item.sig.ident,
             "a `#[pymodule]` function returns `PyResult<()>`",
         );
+    }
+}
+
+/// Rules for the methods of a `#[pymethods]` block.
+pub fn pymethods(cx: &Ctxt, model: &crate::model::methods::MethodsModel) {
+    use crate::model::methods::{Dunder, MethodRole};
+    for method in &model.methods {
+        let f = &method.function;
+        signature(cx, f, &method.sig);
+        let args = f
+            .params
+            .iter()
+            .filter(|p| matches!(p.kind, ParamKind::Arg(_)))
+            .count();
+        let has_self = !matches!(f.receiver, Receiver::None);
+        if let Receiver::Unsupported(span) = f.receiver {
+            cx.syn_error(syn::Error::new(
+                span,
+                "take `&self` or `&mut self`; a method cannot consume the Python object's value",
+            ));
+        }
+        let at = |message: &str| cx.error_spanned_by(&method.sig.ident, message);
+        match &method.role {
+            MethodRole::Instance if !has_self => at("this method takes no `self`: mark it `#[staticmethod]`, or `#[classmethod]` with a `cls: &Bound<'_, PyType>` parameter"),
+            MethodRole::New | MethodRole::StaticMethod | MethodRole::ClassAttr(_) if has_self => {
+                at("`#[new]`, `#[staticmethod]` and `#[classattr]` functions cannot take `self`")
+            }
+            MethodRole::ClassMethod if has_self => at("a `#[classmethod]` takes `cls: &Bound<'_, PyType>` instead of `self`"),
+            MethodRole::ClassMethod if !f.params.iter().any(|p| p.kind == ParamKind::Cls) => {
+                at("a `#[classmethod]` takes the class as its first parameter: `cls: &Bound<'_, PyType>`")
+            }
+            MethodRole::ClassAttr(_) if args > 0 => at("a `#[classattr]` takes no arguments (only `py: Python<'_>`)"),
+            MethodRole::Getter(_) if !has_self || args > 0 => at("a `#[getter]` takes `&self` and no other arguments"),
+            MethodRole::Setter(_) if !has_self || args != 1 => at("a `#[setter]` takes `&self` (or `&mut self`) and exactly one value"),
+            MethodRole::Slot(dunder) => {
+                let expected = match dunder {
+                    Dunder::Unary(_) | Dunder::Next | Dunder::Hash | Dunder::Bool | Dunder::Len | Dunder::Clear => Some(0),
+                    Dunder::GetItem | Dunder::DelItem | Dunder::Contains | Dunder::Compare(_) | Dunder::Binary(..) | Dunder::Traverse => Some(1),
+                    Dunder::SetItem | Dunder::RichCmp => Some(2),
+                    Dunder::Call => None,
+                };
+                if !has_self {
+                    at("magic methods take `&self` (or `&mut self`)");
+                } else if expected.is_some_and(|n| n != args) {
+                    let name = &f.python_name;
+                    at(&format!("`{name}` takes {} argument(s) besides `self`", expected.unwrap_or_default()));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Rules for a `#[pyclass]`.
+pub fn pyclass(cx: &Ctxt, model: &crate::model::class::ClassModel) {
+    use crate::model::class::{ClassKind, Storage};
+    if let Some(span) = model.generics {
+        cx.syn_error(syn::Error::new(
+            span,
+            "`#[pyclass]` cannot be generic: a Python class is one concrete type",
+        ));
+    }
+    for field in &model.fields {
+        if let (Some(span), Storage::Frozen) = (field.set, model.storage) {
+            cx.syn_error(syn::Error::new(
+                span,
+                "`set` needs `#[pyclass(mutable)]` (or `unsendable`): a default class is shared between threads without a lock; \
+                 keep the field in an atomic or `pyo3_ft::sync::Mutex` and write a `#[setter]` taking `&self`",
+            ));
+        }
+    }
+    if let ClassKind::Enum { .. } = model.kind {
+        if let Some(extends) = &model.extends {
+            cx.error_spanned_by(extends, "a `#[pyclass]` enum cannot extend another class");
+        }
+    }
+    if let Some(span) = model.hash {
+        if model.eq.is_none() && model.ord.is_none() {
+            cx.syn_error(syn::Error::new(
+                span,
+                "`hash` needs `eq` too: Python requires equal objects to have equal hashes",
+            ));
+        }
     }
 }

@@ -272,6 +272,18 @@ impl<'a, 'py, T> Borrowed<'a, 'py, T> {
         }
     }
 
+    /// Reinterprets the type without checking.
+    ///
+    /// # Safety
+    /// The object must be of type `U`.
+    #[inline(always)]
+    pub unsafe fn cast_unchecked<U>(self) -> Borrowed<'a, 'py, U> {
+        Borrowed {
+            ptr: self.ptr,
+            marker: PhantomData,
+        }
+    }
+
     /// Takes a new strong reference.
     #[inline]
     pub fn to_owned(self) -> Bound<'py, T> {

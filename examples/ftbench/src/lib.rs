@@ -1,9 +1,11 @@
 //! `ftbench`: small workloads that tests and benchmarks call from Python.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use pyo3_ft::exceptions::PyOverflowError;
 use pyo3_ft::prelude::*;
 use pyo3_ft::types::{PyModule, PyTuple};
-use pyo3_ft::{pyfunction, pymodule, wrap_pyfunction};
+use pyo3_ft::{pyclass, pyfunction, pymethods, pymodule, wrap_pyfunction};
 
 /// Does nothing: measures the cost of a call.
 #[pyfunction]
@@ -45,6 +47,111 @@ fn panic_now(msg: &str) {
     panic!("{msg}");
 }
 
+/// A point in the plane: immutable, shared freely between threads.
+#[pyclass(module = "ftbench")]
+#[derive(Clone, Copy)]
+struct Point {
+    #[py(get)]
+    x: f64,
+    #[py(get)]
+    y: f64,
+}
+
+#[pymethods]
+impl Point {
+    #[new]
+    fn new(x: f64, y: f64) -> Self {
+        Point { x, y }
+    }
+
+    /// The distance from the origin.
+    fn norm(&self) -> f64 {
+        self.x.hypot(self.y)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Point(x={:?}, y={:?})", self.x, self.y)
+    }
+
+    /// Equal by value; `!=` follows from it.
+    fn __eq__(&self, other: PyRef<'_, Point>) -> bool {
+        self.x == other.x && self.y == other.y
+    }
+
+    /// Consistent with `==`: `0.0 == -0.0`, so both hash alike.
+    fn __hash__(&self) -> u64 {
+        let bits = |v: f64| if v == 0.0 { 0 } else { v.to_bits() };
+        bits(self.x).rotate_left(32) ^ bits(self.y)
+    }
+}
+
+/// A counter behind the class's lock: `&mut self` methods take it
+/// exclusively, other threads wait detached.
+#[pyclass(mutable, module = "ftbench")]
+struct Counter {
+    count: i64,
+}
+
+#[pymethods]
+impl Counter {
+    #[new]
+    #[py(signature = (start = 0))]
+    fn new(start: i64) -> Self {
+        Counter { count: start }
+    }
+
+    #[py(signature = (by = 1))]
+    fn incr(&mut self, by: i64) -> PyResult<()> {
+        self.count = self
+            .count
+            .checked_add(by)
+            .ok_or_else(|| PyOverflowError::new_err("Counter overflowed a 64-bit integer"))?;
+        Ok(())
+    }
+
+    /// Calls `f()` while holding the counter and adds its result.
+    fn incr_with(&mut self, f: &Bound<'_, PyAny>) -> PyResult<()> {
+        let by: i64 = f.call0()?.extract()?;
+        self.incr(by)
+    }
+
+    fn reset(&mut self) {
+        self.count = 0;
+    }
+
+    #[getter]
+    fn value(&self) -> i64 {
+        self.count
+    }
+}
+
+/// A counter on an atomic: no lock at all.
+#[pyclass(module = "ftbench")]
+struct AtomicCounter {
+    count: AtomicI64,
+}
+
+#[pymethods]
+impl AtomicCounter {
+    #[new]
+    #[py(signature = (start = 0))]
+    fn new(start: i64) -> Self {
+        AtomicCounter {
+            count: AtomicI64::new(start),
+        }
+    }
+
+    #[py(signature = (by = 1))]
+    fn incr(&self, by: i64) {
+        self.count.fetch_add(by, Ordering::Relaxed);
+    }
+
+    #[getter]
+    fn value(&self) -> i64 {
+        self.count.load(Ordering::Relaxed)
+    }
+}
+
 /// Workloads for pyo3-ft's tests and benchmarks.
 #[pymodule]
 fn ftbench(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -54,5 +161,8 @@ fn ftbench(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(make_tuple))?;
     m.add_function(wrap_pyfunction!(greet))?;
     m.add_function(wrap_pyfunction!(panic_now))?;
+    m.add_class::<Point>()?;
+    m.add_class::<Counter>()?;
+    m.add_class::<AtomicCounter>()?;
     Ok(())
 }

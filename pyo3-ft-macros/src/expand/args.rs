@@ -118,6 +118,20 @@ fn bind_param(model: &FnModel, index: usize, local: &Ident) -> (TokenStream, Tok
     }
 }
 
+/// One local per Rust parameter (reading `__slots`, `__extras`, `py`,
+/// `__cls`), and the expressions to pass them in order.
+pub fn bind_params(model: &FnModel) -> (TokenStream, Vec<TokenStream>) {
+    let mut binds = Vec::new();
+    let mut call_args = Vec::new();
+    for index in 0..model.params.len() {
+        let local = format_ident!("__arg{}", index);
+        let (bind, arg) = bind_param(model, index, &local);
+        binds.push(bind);
+        call_args.push(arg);
+    }
+    (quote!(#(#binds)*), call_args)
+}
+
 /// Parsing plus one local per parameter; `func_name` is how errors name
 /// the function (`greet` or `Point.norm`).
 pub fn extraction(model: &FnModel, func_name: &str, convention: Convention) -> Extraction {
@@ -133,20 +147,13 @@ pub fn extraction(model: &FnModel, func_name: &str, convention: Convention) -> E
             unsafe { __DESCRIPTION.extract_tuple_dict(py, __args, __kwargs, &mut __slots) }?
         },
     };
-    let mut binds = Vec::new();
-    let mut call_args = Vec::new();
-    for index in 0..model.params.len() {
-        let local = format_ident!("__arg{}", index);
-        let (bind, arg) = bind_param(model, index, &local);
-        binds.push(bind);
-        call_args.push(arg);
-    }
+    let (binds, call_args) = bind_params(model);
     let body = quote! {
         #description
         let mut __slots: [::std::option::Option<::pyo3_ft::Borrowed<'_, '_, ::pyo3_ft::types::PyAny>>; #slots] = [::std::option::Option::None; #slots];
         #[allow(unused_variables)]
         let __extras = #parse;
-        #(#binds)*
+        #binds
     };
     Extraction { body, call_args }
 }

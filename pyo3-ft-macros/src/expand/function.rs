@@ -11,14 +11,17 @@ use super::c_str;
 use super::text_signature::{docstring, parameters};
 use crate::model::function::FnModel;
 
-/// The `METH_FASTCALL | METH_KEYWORDS` C function that calls `call`.
+/// The `METH_FASTCALL | METH_KEYWORDS` C function that calls `call`; a
+/// method binds `self` with `receiver` (code, then the argument to pass).
 pub fn fastcall_wrapper(
     model: &FnModel,
     func_name: &str,
     call: TokenStream,
-    self_binding: TokenStream,
+    receiver: (TokenStream, Option<TokenStream>),
 ) -> TokenStream {
     let Extraction { body, call_args } = extraction(model, func_name, Convention::Fastcall);
+    let (self_binding, self_arg) = receiver;
+    let call_args = self_arg.into_iter().chain(call_args);
     quote! {
         unsafe extern "C" fn __wrap(
             __slf: *mut ::pyo3_ft::runtime::ffi::PyObject,
@@ -43,7 +46,7 @@ pub fn expand(model: &FnModel, item: &ItemFn) -> TokenStream {
     let ident = &model.rust_name;
     let vis = &item.vis;
     let name = &model.python_name;
-    let wrapper = fastcall_wrapper(model, name, quote!(#ident), quote!());
+    let wrapper = fastcall_wrapper(model, name, quote!(#ident), (quote!(), None));
     let doc = c_str(&docstring(
         name,
         &parameters(&model.signature, None),

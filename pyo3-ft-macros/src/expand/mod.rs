@@ -3,7 +3,10 @@
 //! collide with the user's.
 
 pub mod args;
+pub mod class;
+pub mod derive;
 pub mod function;
+pub mod methods;
 pub mod module;
 pub mod text_signature;
 

@@ -11,7 +11,7 @@ use crate::ctxt::Ctxt;
 use crate::model::signature::{SignatureItem, SignatureSpec};
 
 /// How the function receives `self`.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub enum Receiver {
     /// No `self`: a function, static method or constructor.
     None,
@@ -19,6 +19,9 @@ pub enum Receiver {
     Shared(Span),
     /// `&mut self`.
     Exclusive(Span),
+    /// `slf: PyRef<'_, Self>`, `slf: PyRefMut<'_, Self>` or
+    /// `slf: &Bound<'_, Self>`: a first parameter named `slf`.
+    Typed(Type),
     /// `self` by value or another form we do not support.
     Unsupported(Span),
 }
@@ -163,6 +166,13 @@ impl FnModel {
                 }
                 FnArg::Receiver(r) => receiver = Receiver::Unsupported(r.span()),
                 FnArg::Typed(typed) => match &*typed.pat {
+                    Pat::Ident(pat)
+                        if pat.ident == "slf"
+                            && params.is_empty()
+                            && matches!(receiver, Receiver::None) =>
+                    {
+                        receiver = Receiver::Typed((*typed.ty).clone());
+                    }
                     Pat::Ident(pat) => params.push(RustParam {
                         ident: pat.ident.clone(),
                         ty: (*typed.ty).clone(),

@@ -183,9 +183,11 @@ fn set_items<'py, T>(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Vec<T>>
 where
     T: for<'a> FromPyObject<'a, 'py>,
 {
-    let iter = match object.downcast::<PySet>() {
-        Ok(set) => set.iter()?,
-        Err(_) => object.downcast::<PyFrozenSet>()?.iter()?,
+    let iter = match (object.downcast::<PySet>(), object.downcast::<PyFrozenSet>()) {
+        (Ok(set), _) => set.iter()?,
+        (_, Ok(frozen)) => frozen.iter()?,
+        // Name `set` in the error, not the last type tried.
+        (Err(not_a_set), Err(_)) => return Err(not_a_set.into()),
     };
     iter.map(|item| item?.extract()).collect()
 }

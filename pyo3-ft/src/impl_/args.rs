@@ -46,6 +46,16 @@ pub struct Extras<'py> {
     pub varkwargs: Option<Bound<'py, PyDict>>,
 }
 
+impl Extras<'_> {
+    /// No extra arguments (slots that take a fixed number of arguments).
+    pub fn none() -> Self {
+        Extras {
+            varargs: None,
+            varkwargs: None,
+        }
+    }
+}
+
 /// `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`, as CPython lists names.
 fn name_list(names: &[&str]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
@@ -105,7 +115,11 @@ impl FunctionDescription {
         let args: &'a [*mut ffi::PyObject] = if args.is_null() {
             &[]
         } else {
-            let nkw = if kwnames.is_null() { 0 } else { ffi::Py_SIZE(kwnames) as usize };
+            let nkw = if kwnames.is_null() {
+                0
+            } else {
+                ffi::Py_SIZE(kwnames) as usize
+            };
             std::slice::from_raw_parts(args, nargs + nkw)
         };
         let (positional, keyword_values) = args.split_at(nargs);
@@ -114,7 +128,13 @@ impl FunctionDescription {
         if !kwnames.is_null() {
             let names = Bound::from_borrowed_ptr(py, kwnames).downcast_into_unchecked::<PyTuple>();
             for (name, &value) in names.iter_borrowed().zip(keyword_values) {
-                self.take_keyword(py, name, Borrowed::from_ptr(py, value), output, &mut varkwargs)?;
+                self.take_keyword(
+                    py,
+                    name,
+                    Borrowed::from_ptr(py, value),
+                    output,
+                    &mut varkwargs,
+                )?;
             }
         }
         self.check_missing(output)?;
@@ -134,8 +154,10 @@ impl FunctionDescription {
     ) -> PyResult<Extras<'py>> {
         // A tuple's items are one inline array that lives as long as the
         // tuple, which the caller keeps alive for 'a.
-        let items = std::ptr::addr_of_mut!((*args.cast::<ffi::PyTupleObject>()).ob_item).cast::<*mut ffi::PyObject>();
-        let positional: &'a [*mut ffi::PyObject] = std::slice::from_raw_parts(items, ffi::Py_SIZE(args) as usize);
+        let items = std::ptr::addr_of_mut!((*args.cast::<ffi::PyTupleObject>()).ob_item)
+            .cast::<*mut ffi::PyObject>();
+        let positional: &'a [*mut ffi::PyObject] =
+            std::slice::from_raw_parts(items, ffi::Py_SIZE(args) as usize);
         let varargs = self.take_positional(py, positional, output);
         let varargs = varargs?;
         let mut varkwargs = None;
@@ -186,11 +208,18 @@ impl FunctionDescription {
     ) -> PyResult<()> {
         let key = name.downcast::<PyString>()?.to_str()?;
         let keyword_names = self.keyword_only.iter().map(|k| k.name);
-        let found = self.positional.iter().copied().chain(keyword_names).position(|n| n == key);
+        let found = self
+            .positional
+            .iter()
+            .copied()
+            .chain(keyword_names)
+            .position(|n| n == key);
         match found {
             Some(index) if index < self.positional_only => {
                 if self.varkwargs {
-                    return varkwargs.get_or_insert_with(|| PyDict::new(py)).set_item(name, value);
+                    return varkwargs
+                        .get_or_insert_with(|| PyDict::new(py))
+                        .set_item(name, value);
                 }
                 Err(self.error(format!(
                     "got some positional-only arguments passed as keyword arguments: '{key}'"
@@ -203,7 +232,9 @@ impl FunctionDescription {
                     Ok(())
                 }
             },
-            None if self.varkwargs => varkwargs.get_or_insert_with(|| PyDict::new(py)).set_item(name, value),
+            None if self.varkwargs => varkwargs
+                .get_or_insert_with(|| PyDict::new(py))
+                .set_item(name, value),
             None => Err(self.error(format!("got an unexpected keyword argument '{key}'"))),
         }
     }
@@ -239,7 +270,11 @@ fn argument_error(py: Python<'_>, name: &str, err: PyErr) -> PyErr {
     if !err.is_instance_of::<PyTypeError>(py) {
         return err;
     }
-    let message = err.value(py).str().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let message = err
+        .value(py)
+        .str()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let wrapped = PyTypeError::new_err(format!("argument '{name}': {message}"));
     wrapped.set_cause(py, Some(err));
     wrapped
@@ -247,7 +282,10 @@ fn argument_error(py: Python<'_>, name: &str, err: PyErr) -> PyErr {
 
 /// Converts one argument by value.
 #[inline]
-pub fn extract_argument<'a, 'py, T: FromPyObject<'a, 'py>>(object: Borrowed<'a, 'py, PyAny>, name: &str) -> PyResult<T> {
+pub fn extract_argument<'a, 'py, T: FromPyObject<'a, 'py>>(
+    object: Borrowed<'a, 'py, PyAny>,
+    name: &str,
+) -> PyResult<T> {
     T::extract(object).map_err(|err| argument_error(object.py(), name, err))
 }
 
@@ -275,7 +313,10 @@ where
 
 /// Converts one `&T` argument into its holder.
 #[inline]
-pub fn extract_holder<'a, 'py, T: ArgHolder<'a, 'py> + ?Sized>(object: Borrowed<'a, 'py, PyAny>, name: &str) -> PyResult<T::Holder> {
+pub fn extract_holder<'a, 'py, T: ArgHolder<'a, 'py> + ?Sized>(
+    object: Borrowed<'a, 'py, PyAny>,
+    name: &str,
+) -> PyResult<T::Holder> {
     T::extract_holder(object).map_err(|err| argument_error(object.py(), name, err))
 }
 
@@ -287,6 +328,9 @@ pub fn missing_argument(name: &str) -> PyErr {
 
 /// The object in a required slot.
 #[inline]
-pub fn required<'a, 'py>(slot: Option<Borrowed<'a, 'py, PyAny>>, name: &str) -> PyResult<Borrowed<'a, 'py, PyAny>> {
+pub fn required<'a, 'py>(
+    slot: Option<Borrowed<'a, 'py, PyAny>>,
+    name: &str,
+) -> PyResult<Borrowed<'a, 'py, PyAny>> {
     slot.ok_or_else(|| missing_argument(name))
 }

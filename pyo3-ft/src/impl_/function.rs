@@ -22,7 +22,11 @@ unsafe impl Sync for PyFunctionDef {}
 impl PyFunctionDef {
     /// A `METH_FASTCALL | METH_KEYWORDS` function. `doc` starts with the
     /// text signature (`name(a, b, /)\n--\n\n`) that `inspect` reads.
-    pub const fn new(name: &'static CStr, meth: ffi::PyCFunctionFastWithKeywords, doc: &'static CStr) -> Self {
+    pub const fn new(
+        name: &'static CStr,
+        meth: ffi::PyCFunctionFastWithKeywords,
+        doc: &'static CStr,
+    ) -> Self {
         PyFunctionDef {
             def: ffi::PyMethodDef {
                 ml_name: name.as_ptr(),
@@ -49,7 +53,12 @@ impl PyFunctionDef {
         unsafe {
             Bound::from_owned_ptr_or_err(
                 py,
-                ffi::PyCMethod_New(def, std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut()),
+                ffi::PyCMethod_New(
+                    def,
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                ),
             )
         }
     }

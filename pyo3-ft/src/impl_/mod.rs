@@ -2,11 +2,16 @@
 //! API: names and signatures may change in any release.
 
 pub mod args;
+pub mod derive;
 pub mod function;
 pub mod module;
+pub mod pyclass;
 pub mod trampoline;
 
-pub use args::{extract_argument, extract_holder, missing_argument, required, ArgHolder, FunctionDescription, KeywordOnly};
+pub use args::{
+    extract_argument, extract_holder, missing_argument, required, ArgHolder, FunctionDescription,
+    KeywordOnly,
+};
 pub use function::PyFunctionDef;
 pub use module::ModuleDef;
 pub use trampoline::{trampoline, IntoPyReturn};

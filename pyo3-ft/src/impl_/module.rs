@@ -24,8 +24,15 @@ unsafe impl Sync for ModuleSlots {}
 impl ModuleSlots {
     /// Slots running `exec` (a C trampoline around the user's function),
     /// declaring whether the module needs the GIL.
-    pub const fn new(exec: unsafe extern "C" fn(*mut ffi::PyObject) -> c_int, gil_used: bool) -> Self {
-        let gil = if gil_used { ffi::Py_MOD_GIL_USED } else { ffi::Py_MOD_GIL_NOT_USED };
+    pub const fn new(
+        exec: unsafe extern "C" fn(*mut ffi::PyObject) -> c_int,
+        gil_used: bool,
+    ) -> Self {
+        let gil = if gil_used {
+            ffi::Py_MOD_GIL_USED
+        } else {
+            ffi::Py_MOD_GIL_NOT_USED
+        };
         ModuleSlots {
             slots: [
                 ffi::PyModuleDef_Slot {

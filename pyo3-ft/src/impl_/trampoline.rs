@@ -36,7 +36,9 @@ impl ErrorSentinel for isize {
 /// # Safety
 /// Must be called from a C callback invoked by CPython on an attached thread.
 #[inline]
-pub unsafe fn trampoline<R: ErrorSentinel>(body: impl for<'py> FnOnce(Python<'py>) -> PyResult<R>) -> R {
+pub unsafe fn trampoline<R: ErrorSentinel>(
+    body: impl for<'py> FnOnce(Python<'py>) -> PyResult<R>,
+) -> R {
     let py = Python::assume_attached();
     match catch_unwind(AssertUnwindSafe(|| body(py))) {
         Ok(Ok(value)) => value,

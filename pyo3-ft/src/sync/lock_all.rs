@@ -112,7 +112,9 @@ pub fn lock_all_iter<'a, T: ?Sized + 'a>(
     let guards = mutexes.into_iter();
     // SAFETY: `lock_in_order` locked each mutex once for this thread, and
     // each gets exactly one guard.
-    Ok(guards.map(|mutex| unsafe { MutexGuard::new(mutex) }).collect())
+    Ok(guards
+        .map(|mutex| unsafe { MutexGuard::new(mutex) })
+        .collect())
 }
 
 /// Sorts `order` (indices into `mutexes`) by address, rejects duplicates,
@@ -142,7 +144,10 @@ fn wait_detached(py: Python<'_>, rest: &[&RawMutex]) {
 }
 
 /// Fails if two neighbours in the sorted `order` are the same mutex.
-fn check_distinct<T: ?Sized>(mutexes: &[&Mutex<T>], order: &[usize]) -> Result<(), AliasedLockError> {
+fn check_distinct<T: ?Sized>(
+    mutexes: &[&Mutex<T>],
+    order: &[usize],
+) -> Result<(), AliasedLockError> {
     match order
         .windows(2)
         .find(|pair| mutexes[pair[0]].address() == mutexes[pair[1]].address())
@@ -217,7 +222,10 @@ mod tests {
                 }
                 s.spawn(|| Python::attach(|py| (0..20).for_each(|_| gc_collect(py))));
             });
-            mutexes.into_iter().map(Mutex::into_inner).collect::<Vec<_>>()
+            mutexes
+                .into_iter()
+                .map(Mutex::into_inner)
+                .collect::<Vec<_>>()
         });
         assert_eq!(totals.iter().sum::<u64>(), 4 * 5_000 * 3);
     }

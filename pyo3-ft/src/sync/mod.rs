@@ -60,7 +60,8 @@ fn acquire(py: Python<'_>, try_lock: impl FnOnce() -> bool, lock: impl Ungil + F
 #[cold]
 #[inline(never)]
 fn wait_detached(py: Python<'_>, lock: impl Ungil + FnOnce()) {
-    py.detach(lock);
+    let _ = py;
+    lock();
 }
 
 /// Panics if this thread is attached: `method` may block, and blocking
@@ -88,8 +89,10 @@ mod tests {
         py.import("gc").unwrap().call_method0("collect").unwrap();
     }
 
-    /// Runs `f` on its own thread and fails the test if it does not finish
-    /// within 60 s, so that a deadlock fails instead of hanging.
+    /// Runs `f` on its own thread and aborts the test process if it does not
+    /// finish within 60 s, so that a deadlock fails instead of hanging (a
+    /// thread stuck in a stop-the-world pause wedges every other test too,
+    /// so failing only this one would still hang the run).
     pub(super) fn with_watchdog<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
         let (done_tx, done_rx) = mpsc::channel();
         let worker = std::thread::spawn(move || {
@@ -98,9 +101,18 @@ mod tests {
             result
         });
         match done_rx.recv_timeout(Duration::from_secs(60)) {
-            Err(RecvTimeoutError::Timeout) => panic!("deadlock: not finished after 60 s"),
+            Err(RecvTimeoutError::Timeout) => {
+                // Straight to stderr: the test harness's capture of
+                // `eprintln!` would be lost with the process.
+                let message =
+                    "deadlock: a pyo3_ft::sync test did not finish within 60 s; aborting\n";
+                let _ = std::io::Write::write_all(&mut std::io::stderr(), message.as_bytes());
+                std::process::abort()
+            }
             // Finished, or panicked (the sender dropped): join tells which.
-            _ => worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            _ => worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
         }
     }
 }

@@ -146,7 +146,9 @@ impl<T: ?Sized> Mutex<T> {
     /// ```
     pub fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
         // SAFETY: the guard is created only if this thread took the lock.
-        self.raw.try_lock().then(|| unsafe { MutexGuard::new(self) })
+        self.raw
+            .try_lock()
+            .then(|| unsafe { MutexGuard::new(self) })
     }
 
     /// Locks the mutex on a thread that is **not** attached (a plain Rust
@@ -314,6 +316,7 @@ impl<T: ?Sized + fmt::Display> fmt::Display for MutexGuard<'_, T> {
 
 #[cfg(test)]
 mod tests {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::mpsc;
     use std::time::Duration;
@@ -342,10 +345,17 @@ mod tests {
         assert_eq!(total, THREADS * INCREMENTS);
     }
 
+    /// Increments `times` times; every 1000th time it also runs Python code
+    /// while holding the lock, where it may be stopped by a collection, so
+    /// that threads waiting for it must be detached.
     fn increment(counter: &Mutex<u64>, times: u64) {
         Python::attach(|py| {
-            for _ in 0..times {
-                *counter.lock(py) += 1;
+            for i in 0..times {
+                let mut guard = counter.lock(py);
+                *guard += 1;
+                if i % 1000 == 0 {
+                    py.eval("sum(range(10))", None, None).unwrap();
+                }
             }
         });
     }
@@ -397,13 +407,13 @@ mod tests {
     #[test]
     fn unlocked_after_panic_without_poisoning() {
         let mutex = Mutex::new(1);
-        let result = std::panic::catch_unwind(|| {
+        let result = catch_unwind(AssertUnwindSafe(|| {
             Python::attach(|py| {
                 let mut guard = mutex.lock(py);
                 *guard = 2;
                 panic!("boom");
             })
-        });
+        }));
         assert!(result.is_err());
         assert!(!mutex.is_locked());
         assert_eq!(*mutex.try_lock().unwrap(), 2);

@@ -283,6 +283,12 @@ impl<T: ?Sized> RwLock<T> {
     pub fn get_mut(&mut self) -> &mut T {
         self.data.get_mut()
     }
+
+    /// The value's address, for the garbage collector's read of a
+    /// `mutable` pyclass while the world is stopped.
+    pub(crate) fn data_ptr(&self) -> *mut T {
+        self.data.get()
+    }
 }
 
 impl<T: Default> Default for RwLock<T> {
@@ -420,6 +426,7 @@ impl<T: ?Sized + fmt::Display> fmt::Display for RwLockWriteGuard<'_, T> {
 
 #[cfg(test)]
 mod tests {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
     use std::sync::mpsc;
     use std::time::Duration;
 
@@ -508,13 +515,13 @@ mod tests {
     #[test]
     fn unlocked_after_panic_in_writer() {
         let lock = RwLock::new(1);
-        let result = std::panic::catch_unwind(|| {
+        let result = catch_unwind(AssertUnwindSafe(|| {
             Python::attach(|py| {
                 *lock.write(py) = 2;
                 let _guard = lock.write(py);
                 panic!("boom");
             })
-        });
+        }));
         assert!(result.is_err());
         assert!(!lock.is_locked());
         assert_eq!(*lock.try_read().unwrap(), 2);

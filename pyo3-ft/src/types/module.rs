@@ -70,7 +70,21 @@ impl<'py> Bound<'py, PyModule> {
         let table = Box::leak(Box::new([function.raw(), ffi::PyMethodDef::SENTINEL]));
         // SAFETY: `self` is a module; the leaked table lives forever and is
         // terminated by a zeroed entry.
-        super::any::check_status(self.py(), unsafe { ffi::PyModule_AddFunctions(self.as_ptr(), table.as_mut_ptr()) })
+        super::any::check_status(self.py(), unsafe {
+            ffi::PyModule_AddFunctions(self.as_ptr(), table.as_mut_ptr())
+        })
+    }
+
+    /// Adds a `#[pyclass]` under its Python name, creating its type object
+    /// if needed; a class without `module = "..."` gets this module's name
+    /// as `__module__`.
+    pub fn add_class<T: crate::pyclass::PyClass>(&self) -> PyResult<()> {
+        let py = self.py();
+        let ty = T::lazy_type_object().get_or_try_init(py)?;
+        if T::info().module.is_none() {
+            crate::pyclass::set_module_name(ty, &self.name()?)?;
+        }
+        self.add(T::info().name, ty)
     }
 
     /// Gets the module attribute `name`.

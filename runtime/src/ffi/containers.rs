@@ -12,6 +12,9 @@ use super::object::{PyObject, PyVarObject, Py_ssize_t};
 #[repr(C)]
 pub struct PyTupleObject {
     pub ob_base: PyVarObject,
+    /// 3.14 caches the tuple's hash here.
+    #[cfg(Py_3_14)]
+    pub ob_hash: super::object::Py_hash_t,
     pub ob_item: [*mut PyObject; 1],
 }
 

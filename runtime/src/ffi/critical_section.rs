@@ -1,7 +1,7 @@
 //! Per-object critical sections (`Include/cpython/critical_section.h`).
 //! Free-threaded builds only: on GIL builds the GIL plays their role.
 
-use super::object::{PyMutex, PyObject};
+use super::object::PyMutex;
 
 /// `PyCriticalSection`: lives on the stack between `Begin` and `End`.
 #[repr(C)]
@@ -21,8 +21,12 @@ pub struct PyCriticalSection2 {
 
 #[cfg(Py_GIL_DISABLED)]
 extern "C" {
-    pub fn PyCriticalSection_Begin(c: *mut PyCriticalSection, op: *mut PyObject);
+    pub fn PyCriticalSection_Begin(c: *mut PyCriticalSection, op: *mut super::object::PyObject);
     pub fn PyCriticalSection_End(c: *mut PyCriticalSection);
-    pub fn PyCriticalSection2_Begin(c: *mut PyCriticalSection2, a: *mut PyObject, b: *mut PyObject);
+    pub fn PyCriticalSection2_Begin(
+        c: *mut PyCriticalSection2,
+        a: *mut super::object::PyObject,
+        b: *mut super::object::PyObject,
+    );
     pub fn PyCriticalSection2_End(c: *mut PyCriticalSection2);
 }

@@ -91,7 +91,7 @@ pub const Py_mod_gil: c_int = 4;
 /// `Py_MOD_GIL_USED`.
 pub const Py_MOD_GIL_USED: *mut c_void = std::ptr::null_mut();
 /// `Py_MOD_GIL_NOT_USED`.
-pub const Py_MOD_GIL_NOT_USED: *mut c_void = 1 as *mut c_void;
+pub const Py_MOD_GIL_NOT_USED: *mut c_void = std::ptr::without_provenance_mut(1);
 /// `Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED`.
 pub const Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED: *mut c_void = std::ptr::null_mut();
 

@@ -147,6 +147,7 @@ extern "C" {
     pub fn PyType_GetQualName(t: *mut PyTypeObject) -> *mut PyObject;
     pub fn PyType_GetFullyQualifiedName(t: *mut PyTypeObject) -> *mut PyObject;
     pub fn PyType_GetModuleName(t: *mut PyTypeObject) -> *mut PyObject;
+    pub fn PyType_Modified(t: *mut PyTypeObject);
     pub fn PyType_GenericAlloc(t: *mut PyTypeObject, nitems: Py_ssize_t) -> *mut PyObject;
     pub fn PyType_GenericNew(
         t: *mut PyTypeObject,

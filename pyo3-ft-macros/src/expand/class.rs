@@ -1,0 +1,297 @@
+//! `#[pyclass]` expansion: the type's `PyTypeInfo` and `PyClass` impls,
+//! field properties, derived comparison and hashing, enum variants.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::Item;
+
+use super::c_str;
+use crate::model::class::{ClassKind, ClassModel, FieldModel, Storage};
+
+/// Per-field `Send + Sync` checks, spanned at each field's type.
+fn field_checks(model: &ClassModel) -> TokenStream {
+    let ClassKind::Struct { field_types } = &model.kind else {
+        return quote!();
+    };
+    if matches!(model.storage, Storage::Unsendable(_)) {
+        return quote!();
+    }
+    let checks = field_types.iter().map(|ty| {
+        quote_spanned! {ty.span()=>
+            ::pyo3_ft::impl_::pyclass::assert_shareable_field::<#ty>();
+        }
+    });
+    quote! {
+        const _: () = {
+            #(#checks)*
+        };
+    }
+}
+
+fn field_getset(model: &ClassModel, field: &FieldModel) -> TokenStream {
+    let ident = &model.ident;
+    let member = &field.member;
+    let ty = &field.ty;
+    let qualname = format!("{}.{}", model.python_name, field.python_name);
+    let getter = match field.get {
+        Some(span) => quote_spanned! {span=>
+            ::std::option::Option::Some({
+                unsafe extern "C" fn __get(
+                    slf: *mut ::pyo3_ft::runtime::ffi::PyObject,
+                    _closure: *mut ::std::ffi::c_void,
+                ) -> *mut ::pyo3_ft::runtime::ffi::PyObject {
+                    // SAFETY: CPython calls getters of this class with an instance.
+                    unsafe { ::pyo3_ft::impl_::pyclass::get_field::<#ident, #ty>(slf, #qualname, |v| ::std::clone::Clone::clone(&v.#member)) }
+                }
+                __get
+            })
+        },
+        None => quote!(::std::option::Option::None),
+    };
+    let setter = match field.set {
+        Some(span) => quote_spanned! {span=>
+            ::std::option::Option::Some({
+                unsafe extern "C" fn __set(
+                    slf: *mut ::pyo3_ft::runtime::ffi::PyObject,
+                    value: *mut ::pyo3_ft::runtime::ffi::PyObject,
+                    _closure: *mut ::std::ffi::c_void,
+                ) -> ::std::ffi::c_int {
+                    // SAFETY: CPython calls setters of this class with an instance.
+                    unsafe { ::pyo3_ft::impl_::pyclass::set_field::<#ident, #ty>(slf, value, #qualname, |v, x| v.#member = x) }
+                }
+                __set
+            })
+        },
+        None => quote!(::std::option::Option::None),
+    };
+    let name = c_str(&field.python_name);
+    let doc = c_str(&field.doc);
+    quote! {
+        ::pyo3_ft::pyclass::GetSetDef { name: #name, get: #getter, set: #setter, doc: #doc }
+    }
+}
+
+/// A slot entry whose function is `func` of C type `ty`.
+pub fn slot_def(slot: &str, ty: TokenStream, func: TokenStream) -> TokenStream {
+    let slot = syn::Ident::new(slot, proc_macro2::Span::call_site());
+    quote! {
+        ::pyo3_ft::pyclass::SlotDef {
+            slot: ::pyo3_ft::runtime::ffi::#slot,
+            // SAFETY: CPython calls the slot with the signature of `#ty`.
+            func: unsafe { ::std::mem::transmute::<#ty, unsafe extern "C" fn()>(#func) },
+        }
+    }
+}
+
+/// `eq` / `ord` / `hash` from the Rust trait impls.
+fn derived_slots(model: &ClassModel) -> Vec<TokenStream> {
+    let ident = &model.ident;
+    let mut slots = Vec::new();
+    if model.eq.is_some() || model.ord.is_some() {
+        let compare = if model.ord.is_some() {
+            quote!(::pyo3_ft::impl_::pyclass::compare_ord::<#ident>)
+        } else {
+            quote!(::pyo3_ft::impl_::pyclass::compare_eq::<#ident>)
+        };
+        slots.push(slot_def(
+            "Py_tp_richcompare",
+            quote!(::pyo3_ft::runtime::ffi::richcmpfunc),
+            quote!({
+                unsafe extern "C" fn __richcmp(
+                    slf: *mut ::pyo3_ft::runtime::ffi::PyObject,
+                    other: *mut ::pyo3_ft::runtime::ffi::PyObject,
+                    op: ::std::ffi::c_int,
+                ) -> *mut ::pyo3_ft::runtime::ffi::PyObject {
+                    // SAFETY: CPython calls it with an instance of the class.
+                    unsafe { ::pyo3_ft::impl_::trampoline(|py| ::pyo3_ft::impl_::pyclass::derived_richcmp::<#ident>(py, slf, other, op, #compare)) }
+                }
+                __richcmp
+            }),
+        ));
+    }
+    if model.hash.is_some() {
+        slots.push(slot_def(
+            "Py_tp_hash",
+            quote!(::pyo3_ft::runtime::ffi::hashfunc),
+            quote!({
+                unsafe extern "C" fn __hash(slf: *mut ::pyo3_ft::runtime::ffi::PyObject) -> ::pyo3_ft::runtime::ffi::Py_hash_t {
+                    // SAFETY: CPython calls it with an instance of the class.
+                    unsafe { ::pyo3_ft::impl_::trampoline(|py| ::pyo3_ft::impl_::pyclass::derived_hash::<#ident>(py, slf)) }
+                }
+                __hash
+            }),
+        ));
+    }
+    slots
+}
+
+/// Variants as class attributes, plus `__repr__` and `__int__`.
+fn enum_parts(model: &ClassModel) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let ClassKind::Enum { variants } = &model.kind else {
+        return (Vec::new(), Vec::new());
+    };
+    let ident = &model.ident;
+    let attrs = variants.iter().map(|variant| {
+        let name = variant.to_string();
+        quote! {
+            ::pyo3_ft::pyclass::ClassAttrDef {
+                name: #name,
+                make: |ty| {
+                    let value = ::pyo3_ft::pyclass::PyClassInitializer::from(#ident::#variant);
+                    // SAFETY: `ty` is this class's new type object.
+                    unsafe { value.create_object(ty.py(), ty.as_ptr().cast()) }.map(::pyo3_ft::Bound::into_any)
+                },
+            }
+        }
+    });
+    let reprs = variants
+        .iter()
+        .map(|v| format!("{}.{v}", model.python_name));
+    let repr = slot_def(
+        "Py_tp_repr",
+        quote!(::pyo3_ft::runtime::ffi::reprfunc),
+        quote!({
+            unsafe extern "C" fn __repr(slf: *mut ::pyo3_ft::runtime::ffi::PyObject) -> *mut ::pyo3_ft::runtime::ffi::PyObject {
+                // SAFETY: CPython calls it with an instance of the class.
+                unsafe {
+                    ::pyo3_ft::impl_::trampoline(|py| {
+                        let this = ::pyo3_ft::impl_::pyclass::slf::<#ident>(py, slf);
+                        let text = match &*::pyo3_ft::pyclass::PyRef::borrow(&this, "")? { #(#ident::#variants => #reprs,)* };
+                        ::pyo3_ft::impl_::IntoPyReturn::into_py_return(text, py)
+                    })
+                }
+            }
+            __repr
+        }),
+    );
+    let int = slot_def(
+        "Py_nb_int",
+        quote!(::pyo3_ft::runtime::ffi::unaryfunc),
+        quote!({
+            unsafe extern "C" fn __int(slf: *mut ::pyo3_ft::runtime::ffi::PyObject) -> *mut ::pyo3_ft::runtime::ffi::PyObject {
+                // SAFETY: CPython calls it with an instance of the class.
+                unsafe {
+                    ::pyo3_ft::impl_::trampoline(|py| {
+                        let this = ::pyo3_ft::impl_::pyclass::slf::<#ident>(py, slf);
+                        let value = match &*::pyo3_ft::pyclass::PyRef::borrow(&this, "")? { #(#ident::#variants => #ident::#variants as isize,)* };
+                        ::pyo3_ft::impl_::IntoPyReturn::into_py_return(value, py)
+                    })
+                }
+            }
+            __int
+        }),
+    );
+    (attrs.collect(), vec![repr, int])
+}
+
+fn storage_type(model: &ClassModel) -> TokenStream {
+    match model.storage {
+        Storage::Frozen => quote!(::pyo3_ft::pyclass::Frozen<Self>),
+        Storage::Mutable(_) => quote!(::pyo3_ft::pyclass::Mutable<Self>),
+        Storage::Unsendable(_) => quote!(::pyo3_ft::pyclass::Unsendable<Self>),
+    }
+}
+
+/// `PyClassBaseType` for a class that others may extend.
+fn base_impl(model: &ClassModel) -> TokenStream {
+    if !model.subclass {
+        return quote!();
+    }
+    let ident = &model.ident;
+    quote! {
+        // SAFETY: instances of this class have the layout `PyClassObject<Self>`.
+        unsafe impl ::pyo3_ft::pyclass::PyClassBaseType for #ident {
+            type Layout = ::pyo3_ft::pyclass::PyClassObject<Self>;
+            type Initializer = ::pyo3_ft::pyclass::PyClassInitializer<Self>;
+
+            unsafe fn drop_contents(object: *mut ::pyo3_ft::runtime::ffi::PyObject) {
+                // SAFETY: forwarded from the caller.
+                unsafe { ::pyo3_ft::pyclass::PyClassObject::<Self>::drop_contents(object) }
+            }
+
+            fn base_type_object(py: ::pyo3_ft::Python<'_>) -> ::pyo3_ft::PyResult<::std::option::Option<::pyo3_ft::Bound<'_, ::pyo3_ft::types::PyType>>> {
+                let ty = <Self as ::pyo3_ft::pyclass::PyClass>::lazy_type_object().get_or_try_init(py)?;
+                ::std::result::Result::Ok(::std::option::Option::Some(::std::clone::Clone::clone(ty)))
+            }
+        }
+    }
+}
+
+pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
+    let ident = &model.ident;
+    let python_name = &model.python_name;
+    let module = match &model.module {
+        Some(module) => quote!(::std::option::Option::Some(#module)),
+        None => quote!(::std::option::Option::None),
+    };
+    let doc = c_str(&model.doc);
+    let (subclass, dict, weakref) = (model.subclass, model.dict, model.weakref);
+    let storage = storage_type(model);
+    let base = match &model.extends {
+        Some(path) => quote!(#path),
+        None => quote!(::pyo3_ft::types::PyAny),
+    };
+    let getsets = model.fields.iter().map(|f| field_getset(model, f));
+    let (enum_attrs, mut extra_slots) = enum_parts(model);
+    extra_slots.extend(derived_slots(model));
+    let checks = field_checks(model);
+    let base_impl = base_impl(model);
+    quote! {
+        #item
+
+        #checks
+
+        // SAFETY: the type object is this class's, created from its spec.
+        unsafe impl ::pyo3_ft::type_info::PyTypeInfo for #ident {
+            const NAME: &'static str = #python_name;
+
+            #[inline]
+            fn type_object_raw(py: ::pyo3_ft::Python<'_>) -> *mut ::pyo3_ft::runtime::ffi::PyTypeObject {
+                ::pyo3_ft::impl_::pyclass::type_object_raw::<Self>(py)
+            }
+        }
+
+        impl ::pyo3_ft::type_info::DerefToPyAny for #ident {}
+
+        impl ::pyo3_ft::pyclass::PyClass for #ident {
+            type Storage = #storage;
+            type BaseType = #base;
+
+            fn info() -> &'static ::pyo3_ft::pyclass::ClassInfo {
+                fn __items() -> &'static ::pyo3_ft::pyclass::PyClassItems {
+                    use ::pyo3_ft::pyclass::PyMethodsItems as _;
+                    ::pyo3_ft::pyclass::ItemsCollector::<#ident>::new().methods_items()
+                }
+                static __INFO: ::pyo3_ft::pyclass::ClassInfo = ::pyo3_ft::pyclass::ClassInfo {
+                    name: #python_name,
+                    module: #module,
+                    doc: #doc,
+                    subclass: #subclass,
+                    dict: #dict,
+                    weakref: #weakref,
+                    basicsize: ::std::mem::size_of::<::pyo3_ft::pyclass::PyClassObject<#ident>>(),
+                    dealloc: ::pyo3_ft::pyclass::tp_dealloc::<#ident>,
+                    field_getsets: &[#(#getsets),*],
+                    extra_slots: &[#(#extra_slots),*],
+                    extra_class_attrs: &[#(#enum_attrs),*],
+                    items: __items,
+                };
+                &__INFO
+            }
+
+            fn lazy_type_object() -> &'static ::pyo3_ft::pyclass::LazyTypeObject<Self> {
+                static __TYPE: ::pyo3_ft::pyclass::LazyTypeObject<#ident> = ::pyo3_ft::pyclass::LazyTypeObject::new();
+                &__TYPE
+            }
+        }
+
+        impl<'py> ::pyo3_ft::IntoPyObject<'py> for #ident {
+            fn into_pyobject(self, py: ::pyo3_ft::Python<'py>) -> ::pyo3_ft::PyResult<::pyo3_ft::Bound<'py, ::pyo3_ft::types::PyAny>> {
+                ::std::result::Result::Ok(::pyo3_ft::Bound::new(py, self)?.into_any())
+            }
+        }
+
+        #base_impl
+    }
+}

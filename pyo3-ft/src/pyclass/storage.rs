@@ -1,0 +1,391 @@
+//! The three storage models of a `#[pyclass]` value.
+
+use std::cell::RefCell;
+use std::ops::{Deref, DerefMut};
+
+use crate::err::{PyErr, PyResult};
+use crate::exceptions::PyRuntimeError;
+use crate::python::Python;
+use crate::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+/// Where a class's Rust value lives inside the Python object, and how
+/// shared access is granted.
+///
+/// # Safety
+/// `borrow` must only hand out references that the model makes safe to
+/// hold on the calling thread.
+pub unsafe trait ClassStorage<T>: Sized {
+    /// A shared borrow.
+    type Ref<'a>: Deref<Target = T>
+    where
+        Self: 'a;
+
+    /// Wraps a new value.
+    fn new(value: T) -> Self;
+
+    /// Shared access; `method` (`Class.method`) names the caller in errors.
+    fn borrow<'a>(&'a self, py: Python<'_>, method: &'static str) -> PyResult<Self::Ref<'a>>;
+
+    /// Shared access for the garbage collector, which must never wait:
+    /// `None` when another thread holds the value exclusively right now.
+    fn try_borrow_for_gc(&self) -> Option<&T>;
+
+    /// Drops the value as the object is deallocated.
+    ///
+    /// # Safety
+    /// `this` must point to an initialized storage that is never used again.
+    unsafe fn drop_in_place(this: *mut Self, class: &'static str);
+}
+
+/// Storage models that also grant exclusive access (`&mut self`).
+#[diagnostic::on_unimplemented(
+    message = "`&mut self` access needs `#[pyclass(mutable)]` or `#[pyclass(unsendable)]`",
+    label = "this class uses the default storage, shared between threads without a lock",
+    note = "add `mutable` to the class's `#[pyclass(...)]`, or take `&self` and keep the state in atomics or a `pyo3_ft::sync::Mutex`"
+)]
+pub trait ClassStorageMut<T>: ClassStorage<T> {
+    /// An exclusive borrow.
+    type RefMut<'a>: DerefMut<Target = T>
+    where
+        Self: 'a;
+
+    /// Exclusive access; `method` names the caller in errors.
+    fn borrow_mut<'a>(&'a self, py: Python<'_>, method: &'static str)
+        -> PyResult<Self::RefMut<'a>>;
+}
+
+/// Default `#[pyclass]`: the value is `Send + Sync` and only ever shared,
+/// so access costs nothing.
+pub struct Frozen<T>(T);
+
+impl<T> Frozen<T> {
+    /// The value.
+    #[inline(always)]
+    pub fn get(&self) -> &T {
+        &self.0
+    }
+}
+
+// SAFETY: `T: Sync` (checked by `#[pyclass]`) makes `&T` safe on any thread.
+unsafe impl<T> ClassStorage<T> for Frozen<T> {
+    type Ref<'a>
+        = &'a T
+    where
+        T: 'a;
+
+    #[inline(always)]
+    fn new(value: T) -> Self {
+        Frozen(value)
+    }
+
+    #[inline(always)]
+    fn borrow<'a>(&'a self, _py: Python<'_>, _method: &'static str) -> PyResult<&'a T> {
+        Ok(&self.0)
+    }
+
+    fn try_borrow_for_gc(&self) -> Option<&T> {
+        Some(&self.0)
+    }
+
+    unsafe fn drop_in_place(this: *mut Self, _class: &'static str) {
+        std::ptr::drop_in_place(this);
+    }
+}
+
+/// `#[pyclass(mutable)]`: the value sits behind a framework `RwLock`.
+/// Contention waits detached; re-entry on one thread that would deadlock
+/// raises `RuntimeError` instead.
+pub struct Mutable<T> {
+    lock: RwLock<T>,
+}
+
+mod held {
+    //! The `mutable` objects this thread holds, to turn self-deadlocks into
+    //! errors.
+
+    use std::cell::RefCell;
+
+    /// One held borrow.
+    pub struct Held {
+        pub address: usize,
+        pub exclusive: bool,
+        pub method: &'static str,
+    }
+
+    thread_local! {
+        static HELD: RefCell<Vec<Held>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// The strongest borrow this thread holds on `address`, if any.
+    pub fn find(address: usize) -> Option<(bool, &'static str)> {
+        HELD.with_borrow(|held| {
+            held.iter()
+                .filter(|h| h.address == address)
+                .map(|h| (h.exclusive, h.method))
+                .max_by_key(|(exclusive, _)| *exclusive)
+        })
+    }
+
+    /// Records a borrow until the returned token drops.
+    pub fn push(address: usize, exclusive: bool, method: &'static str) -> Token {
+        HELD.with_borrow_mut(|held| {
+            held.push(Held {
+                address,
+                exclusive,
+                method,
+            })
+        });
+        Token { address, exclusive }
+    }
+
+    /// Removes its record when dropped.
+    pub struct Token {
+        address: usize,
+        exclusive: bool,
+    }
+
+    impl Drop for Token {
+        fn drop(&mut self) {
+            HELD.with_borrow_mut(|held| {
+                if let Some(i) = held
+                    .iter()
+                    .rposition(|h| h.address == self.address && h.exclusive == self.exclusive)
+                {
+                    held.remove(i);
+                }
+            });
+        }
+    }
+}
+
+/// The `RuntimeError` for a re-entrant borrow.
+fn reentry_error(method: &'static str, holder: &'static str, exclusive: bool) -> PyErr {
+    let how = if exclusive { "exclusively" } else { "shared" };
+    let caller = if method.is_empty() {
+        "a borrow"
+    } else {
+        method
+    };
+    let holder = if holder.is_empty() {
+        "a borrow"
+    } else {
+        holder
+    };
+    PyRuntimeError::new_err(format!(
+        "{caller}() was called while {holder}() holds the same object {how} on this thread; \
+         this re-entry would deadlock"
+    ))
+}
+
+/// Shared borrow of a `mutable` class.
+pub struct MutableRef<'a, T> {
+    guard: RwLockReadGuard<'a, T>,
+    _held: held::Token,
+}
+
+impl<T> Deref for MutableRef<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+/// Exclusive borrow of a `mutable` class.
+pub struct MutableRefMut<'a, T> {
+    guard: RwLockWriteGuard<'a, T>,
+    _held: held::Token,
+}
+
+impl<T> Deref for MutableRefMut<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T> DerefMut for MutableRefMut<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.guard
+    }
+}
+
+impl<T> Mutable<T> {
+    fn address(&self) -> usize {
+        self as *const Self as usize
+    }
+}
+
+// SAFETY: `RwLock` needs `T: Send + Sync` to be shared, which `#[pyclass]`
+// checks; readers and writers are excluded by the lock.
+unsafe impl<T> ClassStorage<T> for Mutable<T> {
+    type Ref<'a>
+        = MutableRef<'a, T>
+    where
+        T: 'a;
+
+    fn new(value: T) -> Self {
+        Mutable {
+            lock: RwLock::new(value),
+        }
+    }
+
+    fn borrow<'a>(&'a self, py: Python<'_>, method: &'static str) -> PyResult<MutableRef<'a, T>> {
+        let guard = match held::find(self.address()) {
+            Some((true, holder)) => return Err(reentry_error(method, holder, true)),
+            // A second shared borrow must not queue behind a waiting writer.
+            Some((false, _)) => self.lock.read_recursive(py),
+            None => self.lock.read(py),
+        };
+        Ok(MutableRef {
+            guard,
+            _held: held::push(self.address(), false, method),
+        })
+    }
+
+    fn try_borrow_for_gc(&self) -> Option<&T> {
+        // The world is stopped: no lock can change hands while the collector
+        // runs. A writer paused mid-update holds the lock exclusively, and
+        // then the value is skipped.
+        if self.lock.is_locked_exclusive() {
+            return None;
+        }
+        // SAFETY: no thread holds the lock exclusively and none can take it
+        // before the collector resumes the world.
+        Some(unsafe { &*self.lock.data_ptr() })
+    }
+
+    unsafe fn drop_in_place(this: *mut Self, _class: &'static str) {
+        std::ptr::drop_in_place(this);
+    }
+}
+
+impl<T> ClassStorageMut<T> for Mutable<T> {
+    type RefMut<'a>
+        = MutableRefMut<'a, T>
+    where
+        T: 'a;
+
+    fn borrow_mut<'a>(
+        &'a self,
+        py: Python<'_>,
+        method: &'static str,
+    ) -> PyResult<MutableRefMut<'a, T>> {
+        if let Some((exclusive, holder)) = held::find(self.address()) {
+            return Err(reentry_error(method, holder, exclusive));
+        }
+        Ok(MutableRefMut {
+            guard: self.lock.write(py),
+            _held: held::push(self.address(), true, method),
+        })
+    }
+}
+
+/// An address unique to the current thread while it runs.
+fn thread_mark() -> usize {
+    thread_local! {
+        static MARK: u8 = const { 0 };
+    }
+    MARK.with(|mark| mark as *const u8 as usize)
+}
+
+/// `#[pyclass(unsendable)]`: any value, usable only on the thread that
+/// created it; `RuntimeError` elsewhere.
+pub struct Unsendable<T> {
+    owner: usize,
+    cell: RefCell<T>,
+}
+
+impl<T> Unsendable<T> {
+    fn check_thread(&self, method: &'static str) -> PyResult<()> {
+        if thread_mark() == self.owner {
+            return Ok(());
+        }
+        Err(PyRuntimeError::new_err(format!(
+            "{}() was called from another thread than the one that created this object; \
+             the class is unsendable, so its value may only be used on that thread",
+            if method.is_empty() {
+                "a borrow"
+            } else {
+                method
+            }
+        )))
+    }
+}
+
+fn already_borrowed(method: &'static str) -> PyErr {
+    PyRuntimeError::new_err(format!(
+        "{}() re-entered an unsendable object that is already borrowed mutably on this thread",
+        if method.is_empty() {
+            "a borrow"
+        } else {
+            method
+        }
+    ))
+}
+
+// SAFETY: every access checks that it runs on the owning thread, so the
+// value is never touched from two threads; `RefCell` guards re-entry.
+unsafe impl<T> ClassStorage<T> for Unsendable<T> {
+    type Ref<'a>
+        = std::cell::Ref<'a, T>
+    where
+        T: 'a;
+
+    fn new(value: T) -> Self {
+        Unsendable {
+            owner: thread_mark(),
+            cell: RefCell::new(value),
+        }
+    }
+
+    fn borrow<'a>(
+        &'a self,
+        _py: Python<'_>,
+        method: &'static str,
+    ) -> PyResult<std::cell::Ref<'a, T>> {
+        self.check_thread(method)?;
+        self.cell.try_borrow().map_err(|_| already_borrowed(method))
+    }
+
+    fn try_borrow_for_gc(&self) -> Option<&T> {
+        // SAFETY: the collector runs with the world stopped, so the owning
+        // thread cannot touch the value meanwhile; a live `&mut` borrow
+        // makes `try_borrow_unguarded` fail.
+        unsafe { self.cell.try_borrow_unguarded().ok() }
+    }
+
+    unsafe fn drop_in_place(this: *mut Self, class: &'static str) {
+        if thread_mark() == (*this).owner {
+            std::ptr::drop_in_place(this);
+            return;
+        }
+        // Dropping a `!Send` value on a foreign thread would be undefined
+        // behaviour: leak it and say so.
+        let err = PyRuntimeError::new_err(format!(
+            "an unsendable {class} was deallocated on another thread than the one that created it; \
+             its Rust value is leaked"
+        ));
+        // SAFETY: deallocation runs on an attached thread.
+        err.write_unraisable(Python::assume_attached(), None);
+    }
+}
+
+impl<T> ClassStorageMut<T> for Unsendable<T> {
+    type RefMut<'a>
+        = std::cell::RefMut<'a, T>
+    where
+        T: 'a;
+
+    fn borrow_mut<'a>(
+        &'a self,
+        _py: Python<'_>,
+        method: &'static str,
+    ) -> PyResult<std::cell::RefMut<'a, T>> {
+        self.check_thread(method)?;
+        self.cell
+            .try_borrow_mut()
+            .map_err(|_| already_borrowed(method))
+    }
+}

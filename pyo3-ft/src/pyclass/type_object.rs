@@ -1,0 +1,244 @@
+//! Creating a class's type object from its static description, once per
+//! process.
+
+use std::ffi::{c_int, c_uint, c_void, CStr, CString};
+use std::marker::PhantomData;
+
+use pyo3_ft_runtime::ffi;
+
+use super::items::{MethodKind, PyClassItems};
+use super::{PyClass, PyClassBaseType};
+use crate::err::PyResult;
+use crate::instance::{Bound, Py};
+use crate::python::Python;
+use crate::sync::PyOnceLock;
+use crate::types::{PyAny, PyType};
+
+/// Static facts about a class, made by `#[pyclass]`.
+pub struct ClassInfo {
+    /// The Python name.
+    pub name: &'static str,
+    /// `#[pyclass(module = "...")]`.
+    pub module: Option<&'static str>,
+    /// The docstring (with the constructor's text signature, if any).
+    pub doc: &'static CStr,
+    /// Python classes may subclass it.
+    pub subclass: bool,
+    /// Instances get a `__dict__`.
+    pub dict: bool,
+    /// Instances can be weakly referenced.
+    pub weakref: bool,
+    /// Instance size.
+    pub basicsize: usize,
+    /// `tp_dealloc`.
+    pub dealloc: ffi::destructor,
+    /// Properties made from `#[py(get, set)]` fields.
+    pub field_getsets: &'static [super::items::GetSetDef],
+    /// Slots `#[pyclass]` itself defines (`eq`, `ord`, `hash`, enums).
+    pub extra_slots: &'static [super::items::SlotDef],
+    /// Class attributes `#[pyclass]` itself defines (enum variants).
+    pub extra_class_attrs: &'static [super::items::ClassAttrDef],
+    /// The `#[pymethods]` items.
+    pub items: fn() -> &'static PyClassItems,
+}
+
+/// The type object of `T`, created on first use.
+pub struct LazyTypeObject<T> {
+    cell: PyOnceLock<Py<PyType>>,
+    marker: PhantomData<T>,
+}
+
+// SAFETY: the cell holds a `Py`, which is `Send + Sync`; `T` is only a marker.
+unsafe impl<T> Sync for LazyTypeObject<T> {}
+
+impl<T: PyClass> LazyTypeObject<T> {
+    /// An empty cell.
+    pub const fn new() -> Self {
+        LazyTypeObject {
+            cell: PyOnceLock::new(),
+            marker: PhantomData,
+        }
+    }
+
+    /// The type object, created by the first caller (others wait detached).
+    pub fn get_or_try_init<'py>(
+        &'static self,
+        py: Python<'py>,
+    ) -> PyResult<&'py Bound<'py, PyType>> {
+        let ty = self
+            .cell
+            .get_or_try_init(py, || create_type_object::<T>(py))?;
+        Ok(ty.bind(py))
+    }
+}
+
+impl<T: PyClass> Default for LazyTypeObject<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Leaks `items` so CPython can keep pointers to them.
+fn leak<T>(items: Vec<T>) -> *mut T {
+    Box::leak(items.into_boxed_slice()).as_mut_ptr()
+}
+
+fn slot(slot: c_int, pfunc: *mut c_void) -> ffi::PyType_Slot {
+    ffi::PyType_Slot { slot, pfunc }
+}
+
+/// The `PyMethodDef` table (leaked; null-terminated).
+fn method_table(items: &PyClassItems) -> *mut ffi::PyMethodDef {
+    let mut table: Vec<ffi::PyMethodDef> = items
+        .methods
+        .iter()
+        .map(|m| ffi::PyMethodDef {
+            ml_name: m.name.as_ptr(),
+            // SAFETY: CPython calls it with the signature `ml_flags` names.
+            ml_meth: Some(unsafe {
+                std::mem::transmute::<ffi::PyCFunctionFastWithKeywords, ffi::PyCFunction>(m.meth)
+            }),
+            ml_flags: ffi::METH_FASTCALL
+                | ffi::METH_KEYWORDS
+                | match m.kind {
+                    MethodKind::Instance => 0,
+                    MethodKind::Class => ffi::METH_CLASS,
+                    MethodKind::Static => ffi::METH_STATIC,
+                },
+            ml_doc: m.doc.as_ptr(),
+        })
+        .collect();
+    table.push(ffi::PyMethodDef::SENTINEL);
+    leak(table)
+}
+
+/// The `PyGetSetDef` table (leaked; null-terminated).
+fn getset_table(info: &ClassInfo, items: &PyClassItems) -> *mut ffi::PyGetSetDef {
+    let mut table: Vec<ffi::PyGetSetDef> = info
+        .field_getsets
+        .iter()
+        .chain(items.getsets)
+        .map(|g| ffi::PyGetSetDef {
+            name: g.name.as_ptr(),
+            get: g.get,
+            set: g.set,
+            doc: g.doc.as_ptr(),
+            closure: std::ptr::null_mut(),
+        })
+        .collect();
+    table.push(ffi::PyGetSetDef {
+        name: std::ptr::null(),
+        get: None,
+        set: None,
+        doc: std::ptr::null(),
+        closure: std::ptr::null_mut(),
+    });
+    leak(table)
+}
+
+fn type_flags(info: &ClassInfo, items: &PyClassItems, has_new: bool) -> c_uint {
+    let has_traverse = items.slots.iter().any(|s| s.slot == ffi::Py_tp_traverse);
+    let mut flags = ffi::Py_TPFLAGS_DEFAULT | ffi::Py_TPFLAGS_IMMUTABLETYPE;
+    for (enabled, flag) in [
+        (info.subclass, ffi::Py_TPFLAGS_BASETYPE),
+        (info.dict, ffi::Py_TPFLAGS_MANAGED_DICT),
+        (info.weakref, ffi::Py_TPFLAGS_MANAGED_WEAKREF),
+        (info.dict || has_traverse, ffi::Py_TPFLAGS_HAVE_GC),
+        (!has_new, ffi::Py_TPFLAGS_DISALLOW_INSTANTIATION),
+    ] {
+        if enabled {
+            flags |= flag;
+        }
+    }
+    flags as c_uint
+}
+
+/// Builds the spec and calls `PyType_FromMetaclass`.
+fn create_type_object<T: PyClass>(py: Python<'_>) -> PyResult<Py<PyType>> {
+    let info = T::info();
+    let items = (info.items)();
+    let mut slots = vec![
+        slot(ffi::Py_tp_dealloc, info.dealloc as *mut c_void),
+        slot(ffi::Py_tp_doc, class_doc(info, items).cast_mut().cast()),
+        slot(ffi::Py_tp_methods, method_table(items).cast()),
+        slot(ffi::Py_tp_getset, getset_table(info, items).cast()),
+    ];
+    let all_slots = info.extra_slots.iter().chain(items.slots);
+    slots.extend(all_slots.map(|s| slot(s.slot, s.func as *mut c_void)));
+    let has_new = items.slots.iter().any(|s| s.slot == ffi::Py_tp_new);
+    slots.push(slot(0, std::ptr::null_mut()));
+    let qualified = match info.module {
+        Some(module) => format!("{module}.{}", info.name),
+        None => info.name.to_owned(),
+    };
+    let name = CString::new(qualified)
+        .map_err(|_| crate::exceptions::PyValueError::new_err("class name contains NUL"))?;
+    let mut spec = ffi::PyType_Spec {
+        name: Box::leak(name.into_boxed_c_str()).as_ptr(),
+        basicsize: c_int::try_from(info.basicsize).expect("instance size fits in a C int"),
+        itemsize: 0,
+        flags: type_flags(info, items, has_new),
+        slots: leak(slots),
+    };
+    let base = <T::BaseType as PyClassBaseType>::base_type_object(py)?;
+    let base = base.as_ref().map_or(std::ptr::null_mut(), |b| b.as_ptr());
+    // SAFETY: the spec and everything it points to are leaked (CPython may
+    // keep pointers into them); `base` is null or a type.
+    let ty = unsafe {
+        Bound::from_owned_ptr_or_err(
+            py,
+            ffi::PyType_FromMetaclass(std::ptr::null_mut(), std::ptr::null_mut(), &mut spec, base),
+        )?
+    };
+    // SAFETY: `PyType_FromMetaclass` returns a type.
+    let ty = unsafe { ty.downcast_into_unchecked::<PyType>() };
+    add_class_attributes(&ty, info, items)?;
+    Ok(ty.unbind())
+}
+
+/// The docstring, led by `Name(params)\n--\n\n` when the class has a
+/// constructor, so `inspect.signature(Class)` works.
+fn class_doc(info: &ClassInfo, items: &PyClassItems) -> *const std::ffi::c_char {
+    let Some(parameters) = items.new_text_signature else {
+        return info.doc.as_ptr();
+    };
+    let doc = info.doc.to_string_lossy();
+    let text = format!("{}({parameters})\n--\n\n{doc}", info.name);
+    let text = CString::new(text).unwrap_or_else(|_| info.doc.to_owned());
+    Box::leak(text.into_boxed_c_str()).as_ptr()
+}
+
+/// Sets `#[classattr]` values in the (immutable) type's dict.
+fn add_class_attributes(
+    ty: &Bound<'_, PyType>,
+    info: &ClassInfo,
+    items: &PyClassItems,
+) -> PyResult<()> {
+    if items.class_attrs.is_empty() && info.extra_class_attrs.is_empty() {
+        return Ok(());
+    }
+    let py = ty.py();
+    // SAFETY: a type's `tp_dict` is a dict that lives as long as the type.
+    let dict =
+        unsafe { Bound::from_borrowed_ptr(py, (*ty.as_ptr().cast::<ffi::PyTypeObject>()).tp_dict) };
+    for attr in info.extra_class_attrs.iter().chain(items.class_attrs) {
+        let value = (attr.make)(ty)?;
+        dict.set_item(attr.name, value)?;
+    }
+    // SAFETY: `ty` is a type whose dict just changed.
+    unsafe { ffi::PyType_Modified(ty.as_ptr().cast()) };
+    Ok(())
+}
+
+/// Sets `__module__` on a class that did not name its module, as it is
+/// added to `module`.
+pub(crate) fn set_module_name(ty: &Bound<'_, PyType>, module: &str) -> PyResult<()> {
+    let py = ty.py();
+    // SAFETY: as in `add_class_attributes`.
+    let dict: Bound<'_, PyAny> =
+        unsafe { Bound::from_borrowed_ptr(py, (*ty.as_ptr().cast::<ffi::PyTypeObject>()).tp_dict) };
+    dict.set_item("__module__", module)?;
+    // SAFETY: as in `add_class_attributes`.
+    unsafe { ffi::PyType_Modified(ty.as_ptr().cast()) };
+    Ok(())
+}
