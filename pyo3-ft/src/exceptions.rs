@@ -119,3 +119,63 @@ builtin_exceptions! {
     PyResourceWarning => PyExc_ResourceWarning, "ResourceWarning";
     PyEncodingWarning => PyExc_EncodingWarning, "EncodingWarning";
 }
+
+/// Defines a new exception type, created on first use as
+/// `module.Name` deriving from `base`. Add it to your module with
+/// `m.add("Name", Name::type_object(py))`.
+///
+/// ```
+/// use pyo3_ft::prelude::*;
+/// use pyo3_ft::create_exception;
+/// use pyo3_ft::exceptions::PyValueError;
+/// use pyo3_ft::type_info::PyTypeInfo;
+///
+/// create_exception!(mymodule, ParseError, PyValueError, "The input could not be parsed.");
+///
+/// Python::attach(|py| {
+///     let err = ParseError::new_err("bad digit");
+///     assert!(err.is_instance_of::<PyValueError>(py));
+///     assert_eq!(ParseError::type_object(py).qualname_lossy(), "ParseError");
+///     assert_eq!(err.to_string(), "ParseError: bad digit");
+/// });
+/// ```
+#[macro_export]
+macro_rules! create_exception {
+    ($module:ident, $name:ident, $base:ty) => {
+        $crate::create_exception!($module, $name, $base, "");
+    };
+    ($module:ident, $name:ident, $base:ty, $doc:expr) => {
+        #[doc = $doc]
+        pub struct $name {
+            _private: [u8; 0],
+        }
+
+        impl $name {
+            /// A lazily created instance of this exception with `args`.
+            pub fn new_err<A: $crate::err::PyErrArguments>(args: A) -> $crate::PyErr {
+                $crate::PyErr::new::<Self, A>(args)
+            }
+        }
+
+        // SAFETY: the type object is created once, as a subclass of `$base`.
+        unsafe impl $crate::type_info::PyTypeInfo for $name {
+            const NAME: &'static str = stringify!($name);
+
+            fn type_object_raw(py: $crate::Python<'_>) -> *mut $crate::runtime::ffi::PyTypeObject {
+                static TYPE: $crate::sync::PyOnceLock<$crate::Py<$crate::types::PyType>> =
+                    $crate::sync::PyOnceLock::new();
+                let ty = TYPE.get_or_init(py, || {
+                    $crate::impl_::exceptions::new_exception_type(
+                        py,
+                        concat!(stringify!($module), ".", stringify!($name)),
+                        $doc,
+                        <$base as $crate::type_info::PyTypeInfo>::type_object(py),
+                    )
+                });
+                ty.as_ptr().cast()
+            }
+        }
+
+        impl $crate::type_info::DerefToPyAny for $name {}
+    };
+}

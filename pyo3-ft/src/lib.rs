@@ -18,6 +18,7 @@
 pub mod conversion;
 pub mod err;
 pub mod exceptions;
+pub mod gil_sentinel;
 #[doc(hidden)]
 pub mod impl_;
 mod instance;
@@ -26,6 +27,7 @@ pub mod panic;
 pub mod pyclass;
 mod python;
 pub mod sync;
+pub mod testing;
 pub mod type_info;
 pub mod types;
 
@@ -73,7 +75,7 @@ pub use pyo3_ft_macros::{pyclass, pyfunction, pymethods, pymodule};
 ///     y: i64,
 /// }
 ///
-/// #[derive(FromPyObject)]
+/// #[derive(Debug, FromPyObject)]
 /// #[pyo3_ft(item)]
 /// struct Config {
 ///     name: String,

@@ -5,7 +5,9 @@ use std::any::Any;
 use pyo3_ft_runtime::ffi;
 
 use crate::err::{PyErr, PyErrArguments};
-use crate::instance::{Bound, Py};
+use crate::exceptions::PyBaseException;
+use crate::impl_::exceptions::new_exception_type;
+use crate::instance::Py;
 use crate::python::Python;
 use crate::sync::PyOnceLock;
 use crate::type_info::{DerefToPyAny, PyTypeInfo};
@@ -53,22 +55,12 @@ impl PanicException {
 fn type_object(py: Python<'_>) -> &Py<PyType> {
     static TYPE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     TYPE.get_or_init(py, || {
-        // SAFETY: the name and doc are valid C strings and the base a valid
-        // exception type; the result is a new type object or null.
-        let created = unsafe {
-            Bound::from_owned_ptr_or_err(
-                py,
-                ffi::PyErr_NewExceptionWithDoc(
-                    c"pyo3_ft.PanicException".as_ptr(),
-                    c"A Rust panic in code called from Python.".as_ptr(),
-                    ffi::PyExc_BaseException,
-                    std::ptr::null_mut(),
-                ),
-            )
-        };
-        let created = created.expect("creating PanicException failed");
-        // SAFETY: `PyErr_NewExceptionWithDoc` returns a type.
-        unsafe { created.downcast_into_unchecked::<PyType>() }.unbind()
+        new_exception_type(
+            py,
+            "pyo3_ft.PanicException",
+            "A Rust panic in code called from Python.",
+            PyBaseException::type_object(py),
+        )
     })
 }
 
