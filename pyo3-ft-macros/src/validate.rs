@@ -82,10 +82,13 @@ pub fn is_borrowed_text(ty: &Type) -> bool {
 pub fn pymodule(cx: &Ctxt, item: &syn::ItemFn) {
     let inputs = &item.sig.inputs;
     if inputs.len() != 1 {
-        cx.error_spanned_by(
-            &item.sig.ident,
-            "a `#[pymodule]` function takes exactly one parameter: `m: &Bound<'_, PyModule>`",
-        );
+        let message =
+            "a `#[pymodule]` function takes exactly one parameter: `m: &Bound<'_, PyModule>`";
+        if inputs.is_empty() {
+            cx.error_spanned_by(&item.sig.ident, message);
+        } else {
+            cx.error_spanned_by(inputs, message);
+        }
     }
     if let Some(asyncness) = &item.sig.asyncness {
         cx.error_spanned_by(asyncness, "a `#[pymodule]` function cannot be `async`");
@@ -123,17 +126,39 @@ pub fn pymethods(cx: &Ctxt, model: &crate::model::methods::MethodsModel) {
             ));
         }
         let at = |message: &str| cx.error_spanned_by(&method.sig.ident, message);
+        // The receiver as written (`&self`, `slf: PyRef<'_, Self>`), for
+        // errors about having one.
+        let at_self = |message: &str| match method.sig.inputs.first() {
+            Some(receiver) if has_self => cx.error_spanned_by(receiver, message),
+            _ => at(message),
+        };
+        // The first Python argument, for errors about having too many.
+        let extra_arg = |skip: usize| {
+            f.params
+                .iter()
+                .filter(|p| matches!(p.kind, ParamKind::Arg(_)))
+                .nth(skip)
+                .map(|p| &p.ident)
+        };
         match &method.role {
             MethodRole::Instance if !has_self => at("this method takes no `self`: mark it `#[staticmethod]`, or `#[classmethod]` with a `cls: &Bound<'_, PyType>` parameter"),
-            MethodRole::New | MethodRole::StaticMethod | MethodRole::ClassAttr(_) if has_self => {
-                at("`#[new]`, `#[staticmethod]` and `#[classattr]` functions cannot take `self`")
+            MethodRole::New if has_self => {
+                at_self("`#[new]` cannot take `self`: it creates the value, so return `Self` (or `PyResult<Self>`)")
             }
-            MethodRole::ClassMethod if has_self => at("a `#[classmethod]` takes `cls: &Bound<'_, PyType>` instead of `self`"),
+            MethodRole::StaticMethod if has_self => at_self("a `#[staticmethod]` cannot take `self`; remove the marker to make it a method"),
+            MethodRole::ClassAttr(_) if has_self => at_self("a `#[classattr]` cannot take `self`: it is computed once, when the class is created"),
+            MethodRole::ClassMethod if has_self => at_self("a `#[classmethod]` takes `cls: &Bound<'_, PyType>` instead of `self`"),
             MethodRole::ClassMethod if !f.params.iter().any(|p| p.kind == ParamKind::Cls) => {
                 at("a `#[classmethod]` takes the class as its first parameter: `cls: &Bound<'_, PyType>`")
             }
             MethodRole::ClassAttr(_) if args > 0 => at("a `#[classattr]` takes no arguments (only `py: Python<'_>`)"),
-            MethodRole::Getter(_) if !has_self || args > 0 => at("a `#[getter]` takes `&self` and no other arguments"),
+            MethodRole::Getter(_) if !has_self || args > 0 => {
+                let message = "a `#[getter]` takes `&self` and no other arguments";
+                match extra_arg(0) {
+                    Some(arg) if has_self => cx.error_spanned_by(arg, message),
+                    _ => at(message),
+                }
+            }
             MethodRole::Setter(_) if !has_self || args != 1 => at("a `#[setter]` takes `&self` (or `&mut self`) and exactly one value"),
             MethodRole::Slot(dunder) => {
                 let expected = match dunder {
@@ -144,9 +169,18 @@ pub fn pymethods(cx: &Ctxt, model: &crate::model::methods::MethodsModel) {
                 };
                 if !has_self {
                     at("magic methods take `&self` (or `&mut self`)");
-                } else if expected.is_some_and(|n| n != args) {
+                } else if let Some(expected) = expected.filter(|&n| n != args) {
                     let name = &f.python_name;
-                    at(&format!("`{name}` takes {} argument(s) besides `self`", expected.unwrap_or_default()));
+                    let count = match expected {
+                        0 => "no arguments".to_owned(),
+                        1 => "1 argument".to_owned(),
+                        n => format!("{n} arguments"),
+                    };
+                    let message = format!("`{name}` takes {count} besides `self`");
+                    match extra_arg(expected) {
+                        Some(arg) => cx.error_spanned_by(arg, message),
+                        None => at(&message),
+                    }
                 }
             }
             _ => {}

@@ -14,7 +14,7 @@ fn field_checks(model: &ClassModel) -> TokenStream {
     let ClassKind::Struct { field_types } = &model.kind else {
         return quote!();
     };
-    if matches!(model.storage, Storage::Unsendable(_)) {
+    if matches!(model.storage, Storage::Unsendable) {
         return quote!();
     }
     let checks = field_types.iter().map(|ty| {
@@ -188,8 +188,8 @@ fn enum_parts(model: &ClassModel) -> (Vec<TokenStream>, Vec<TokenStream>) {
 fn storage_type(model: &ClassModel) -> TokenStream {
     match model.storage {
         Storage::Frozen => quote!(::pyo3_ft::pyclass::Frozen<Self>),
-        Storage::Mutable(_) => quote!(::pyo3_ft::pyclass::Mutable<Self>),
-        Storage::Unsendable(_) => quote!(::pyo3_ft::pyclass::Unsendable<Self>),
+        Storage::Mutable => quote!(::pyo3_ft::pyclass::Mutable<Self>),
+        Storage::Unsendable => quote!(::pyo3_ft::pyclass::Unsendable<Self>),
     }
 }
 

@@ -42,18 +42,21 @@ pub fn cases(model: &DeriveModel) -> Vec<Case<'_>> {
     }
 }
 
-/// The impl's generics: the user's, preceded by `added` lifetimes, with
-/// every type parameter `T` bounded by `bound(T)`.
+/// The impl's generics: the user's, preceded by those of `lifetimes` the
+/// user did not declare, with every type parameter `T` bounded by
+/// `bound(T)`.
 pub fn impl_generics(
     model: &DeriveModel,
-    added: &[Lifetime],
+    lifetimes: &[&Lifetime],
     bound: impl Fn(&syn::Ident) -> syn::WherePredicate,
 ) -> Generics {
     let mut generics = model.generics.clone();
-    for lifetime in added.iter().rev() {
+    let declared: Vec<Lifetime> = generics.lifetimes().map(|l| l.lifetime.clone()).collect();
+    let missing = lifetimes.iter().filter(|l| !declared.contains(l));
+    for (index, lifetime) in missing.enumerate() {
         generics
             .params
-            .insert(0, GenericParam::Lifetime(parse_quote!(#lifetime)));
+            .insert(index, GenericParam::Lifetime(parse_quote!(#lifetime)));
     }
     let predicates: Vec<_> = model
         .generics
@@ -62,11 +65,4 @@ pub fn impl_generics(
         .collect();
     generics.make_where_clause().predicates.extend(predicates);
     generics
-}
-
-/// `'py`, which the impl adds unless the user declared it.
-pub fn py_lifetime(model: &DeriveModel) -> (Lifetime, Option<Lifetime>) {
-    let py: Lifetime = parse_quote!('py);
-    let added = (!model.has_py_lifetime()).then(|| py.clone());
-    (py, added)
 }

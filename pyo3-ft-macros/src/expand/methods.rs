@@ -41,7 +41,7 @@ fn receiver(
             quote!(#this let mut __guard = ::pyo3_ft::pyclass::PyRefMut::borrow(&__this, #qualname)?;),
             Some(quote!(&mut *__guard)),
         ),
-        Receiver::Typed(Type::Reference(_)) => (this, Some(quote!(&*__this))),
+        Receiver::Typed(ty) if matches!(**ty, Type::Reference(_)) => (this, Some(quote!(&*__this))),
         Receiver::Typed(ty) => (
             quote!(#this let __slf_arg: #ty = ::pyo3_ft::impl_::pyclass::FromSlf::from_slf(&__this, #qualname)?;),
             Some(quote!(__slf_arg)),

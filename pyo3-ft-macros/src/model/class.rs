@@ -13,9 +13,9 @@ pub enum Storage {
     /// Default: `Send + Sync`, `&self` only.
     Frozen,
     /// `mutable`: behind a framework `RwLock`.
-    Mutable(Span),
+    Mutable,
     /// `unsendable`: pinned to its creating thread.
-    Unsendable(Span),
+    Unsendable,
 }
 
 /// A field with `#[py(get)]` and/or `#[py(set)]`.
@@ -120,11 +120,11 @@ impl ClassModel {
         };
         match option {
             AttrOption::Flag(key) if key == "mutable" => match self.storage {
-                Storage::Frozen => self.storage = Storage::Mutable(key.span()),
+                Storage::Frozen => self.storage = Storage::Mutable,
                 _ => storage_conflict(cx, &key),
             },
             AttrOption::Flag(key) if key == "unsendable" => match self.storage {
-                Storage::Frozen => self.storage = Storage::Unsendable(key.span()),
+                Storage::Frozen => self.storage = Storage::Unsendable,
                 _ => storage_conflict(cx, &key),
             },
             AttrOption::Flag(key) if key == "subclass" => self.subclass = true,

@@ -278,13 +278,6 @@ impl DeriveModel {
             .map(|param| &param.lifetime)
             .find(|lifetime| lifetime.ident != "py")
     }
-
-    /// Whether the user declared `'py`, the lifetime of the attached thread.
-    pub fn has_py_lifetime(&self) -> bool {
-        self.generics
-            .lifetimes()
-            .any(|param| param.lifetime.ident == "py")
-    }
 }
 
 /// `FromPyObject` borrows for one lifetime: besides `'py`, at most one

@@ -21,7 +21,7 @@ pub enum Receiver {
     Exclusive(Span),
     /// `slf: PyRef<'_, Self>`, `slf: PyRefMut<'_, Self>` or
     /// `slf: &Bound<'_, Self>`: a first parameter named `slf`.
-    Typed(Type),
+    Typed(Box<Type>),
     /// `self` by value or another form we do not support.
     Unsupported(Span),
 }
@@ -99,8 +99,6 @@ pub struct FnModel {
     pub receiver: Receiver,
     pub params: Vec<RustParam>,
     pub signature: Signature,
-    /// Where to point errors about the function as a whole.
-    pub span: Span,
 }
 
 /// Options of `#[pyfunction(...)]` / `#[py(...)]` on a function.
@@ -171,7 +169,7 @@ impl FnModel {
                             && params.is_empty()
                             && matches!(receiver, Receiver::None) =>
                     {
-                        receiver = Receiver::Typed((*typed.ty).clone());
+                        receiver = Receiver::Typed(typed.ty.clone());
                     }
                     Pat::Ident(pat) => params.push(RustParam {
                         ident: pat.ident.clone(),
@@ -200,7 +198,6 @@ impl FnModel {
             receiver,
             params,
             signature: Signature::default(),
-            span: sig.ident.span(),
         };
         match options.signature {
             Some(spec) => model.apply_signature(cx, spec),

@@ -127,8 +127,6 @@ pub struct MethodModel {
     pub function: FnModel,
     /// The original signature, for validation.
     pub sig: syn::Signature,
-    /// The marker attribute that chose the role, for error spans.
-    pub marker: Option<syn::Attribute>,
 }
 
 /// A `#[pymethods]` block.
@@ -201,7 +199,6 @@ fn method_model(cx: &Ctxt, function: &mut ImplItemFn) -> MethodModel {
         role,
         function: model,
         sig: function.sig.clone(),
-        marker: marker.map(|(_, attr)| attr),
     }
 }
 

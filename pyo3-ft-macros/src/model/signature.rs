@@ -48,8 +48,6 @@ impl Parse for SignatureItem {
 
 /// A parsed `signature = (...)`.
 pub struct SignatureSpec {
-    /// The parenthesized tokens, for error spans.
-    pub paren: syn::token::Paren,
     /// The items in order.
     pub items: Vec<SignatureItem>,
 }
@@ -57,10 +55,9 @@ pub struct SignatureSpec {
 impl Parse for SignatureSpec {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let content;
-        let paren = syn::parenthesized!(content in input);
+        syn::parenthesized!(content in input);
         let items = Punctuated::<SignatureItem, Token![,]>::parse_terminated(&content)?;
         Ok(SignatureSpec {
-            paren,
             items: items.into_iter().collect(),
         })
     }

@@ -378,7 +378,10 @@ pub unsafe fn traverse<T: PyClass>(
 /// `!=` from `__eq__` when a class defines no `__ne__`, as Python's own
 /// `object.__ne__` does: a bool result is inverted, anything else (such as
 /// `NotImplemented`) passes through.
-pub fn invert_eq(py: Python<'_>, result: *mut ffi::PyObject) -> *mut ffi::PyObject {
+///
+/// # Safety
+/// `result` must be an owned reference.
+pub unsafe fn invert_eq(py: Python<'_>, result: *mut ffi::PyObject) -> *mut ffi::PyObject {
     let inverted = if result == ffi::Py_True() {
         ffi::Py_False()
     } else if result == ffi::Py_False() {
@@ -386,7 +389,7 @@ pub fn invert_eq(py: Python<'_>, result: *mut ffi::PyObject) -> *mut ffi::PyObje
     } else {
         return result;
     };
-    // SAFETY: `result` is an owned reference to a bool; the bools are immortal.
+    // SAFETY: the caller passed an owned reference; the bools are immortal.
     unsafe { ffi::Py_DECREF(result) };
     py.bool(inverted == ffi::Py_True()).into_ptr()
 }

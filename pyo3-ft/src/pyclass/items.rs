@@ -83,6 +83,12 @@ impl<T> ItemsCollector<T> {
     }
 }
 
+impl<T> Default for ItemsCollector<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<T> Clone for ItemsCollector<T> {
     fn clone(&self) -> Self {
         *self

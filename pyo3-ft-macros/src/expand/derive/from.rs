@@ -2,29 +2,24 @@
 //! object's attributes, items or tuple items; an enum tries its variants in
 //! order and, if none matches, raises a `TypeError` listing why each failed.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{parse_quote, Lifetime};
 
-use super::{cases, impl_generics, py_lifetime, Case};
+use super::{cases, impl_generics, Case};
 use crate::model::derive::{Body, DeriveModel, FieldDefault, NamedField, Shape, Source, Variant};
 
 pub fn expand(model: &DeriveModel) -> TokenStream {
     let ident = &model.ident;
-    let (py, added_py) = py_lifetime(model);
+    let py: Lifetime = parse_quote!('py);
     let borrow: Lifetime = model
         .borrow_lifetime()
         .cloned()
         .unwrap_or_else(|| parse_quote!('__a));
-    let added = [
-        model.borrow_lifetime().is_none().then(|| borrow.clone()),
-        added_py,
-    ];
-    let added: Vec<Lifetime> = added.into_iter().flatten().collect();
     let generics = impl_generics(
         model,
-        &added,
+        &[&borrow, &py],
         |param| parse_quote!(#param: for<'__b> ::pyo3_ft::conversion::FromPyObject<'__b, #py>),
     );
     let (impl_generics, _, where_clause) = generics.split_for_impl();
@@ -124,11 +119,12 @@ fn named_field(field: &NamedField, owner: &str) -> TokenStream {
     } = field;
     let label = format!("{owner}.{}", syn::ext::IdentExt::unraw(ident));
     let helper = match (source, default.is_some()) {
-        (Source::Attribute, false) => quote!(attribute),
-        (Source::Attribute, true) => quote!(attribute_or),
-        (Source::Item, false) => quote!(item),
-        (Source::Item, true) => quote!(item_or),
+        (Source::Attribute, false) => "attribute",
+        (Source::Attribute, true) => "attribute_or",
+        (Source::Item, false) => "item",
+        (Source::Item, true) => "item_or",
     };
+    let helper = Ident::new(helper, ty.span());
     let default = default.as_ref().map(|default| match default {
         FieldDefault::Trait => quote!(, ::std::default::Default::default),
         FieldDefault::Expr(expr) => quote!(, || #expr),

@@ -5,18 +5,17 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{parse_quote, Type};
+use syn::{parse_quote, Lifetime, Type};
 
-use super::{cases, impl_generics, py_lifetime, Case};
+use super::{cases, impl_generics, Case};
 use crate::model::derive::{DeriveModel, Shape};
 
 pub fn expand(model: &DeriveModel) -> TokenStream {
     let ident = &model.ident;
-    let (py, added) = py_lifetime(model);
-    let added: Vec<_> = added.into_iter().collect();
+    let py: Lifetime = parse_quote!('py);
     let generics = impl_generics(
         model,
-        &added,
+        &[&py],
         |param| parse_quote!(#param: ::pyo3_ft::conversion::IntoPyObject<#py>),
     );
     let (impl_generics, _, where_clause) = generics.split_for_impl();
@@ -81,6 +80,7 @@ fn arm(case: &Case) -> TokenStream {
 /// `binding.into_pyobject(py)`, spanned at the field's type so a type that
 /// cannot be converted is reported there.
 fn convert(binding: &Ident, ty: &Type) -> TokenStream {
+    let binding = Ident::new(&binding.to_string(), ty.span());
     quote_spanned! {ty.span()=>
         ::pyo3_ft::conversion::IntoPyObject::into_pyobject(#binding, __py)
     }
