@@ -26,7 +26,9 @@ use crate::ctxt::Ctxt;
 /// Which derive is running: the rules differ slightly.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum DeriveKind {
+    /// Python → Rust.
     FromPyObject,
+    /// Rust → Python.
     IntoPyObject,
 }
 
@@ -41,7 +43,9 @@ impl fmt::Display for DeriveKind {
 
 /// A derive input.
 pub struct DeriveModel {
+    /// The type's name.
     pub ident: Ident,
+    /// The type's generics, as declared.
     pub generics: Generics,
     pub body: Body,
 }

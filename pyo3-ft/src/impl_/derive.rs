@@ -109,7 +109,10 @@ pub fn tuple_item<'a, 'py, T>(
 where
     T: FromPyObject<'a, 'py>,
 {
-    assert!(index < tuple.len(), "tuple index checked by `tuple`");
+    assert!(
+        index < tuple.len(),
+        "tuple index out of range (`tuple` checks the length)"
+    );
     // SAFETY: `index` is in range; tuples are immutable, so the item lives as
     // long as the tuple, which is borrowed for `'a`.
     let item = unsafe {

@@ -10,6 +10,7 @@ use syn::{parse_quote, Lifetime};
 use super::{cases, impl_generics, Case};
 use crate::model::derive::{Body, DeriveModel, FieldDefault, NamedField, Shape, Source, Variant};
 
+/// The `FromPyObject` impl of the model's type.
 pub fn expand(model: &DeriveModel) -> TokenStream {
     let ident = &model.ident;
     let py: Lifetime = parse_quote!('py);

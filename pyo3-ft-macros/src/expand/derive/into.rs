@@ -10,6 +10,7 @@ use syn::{parse_quote, Lifetime, Type};
 use super::{cases, impl_generics, Case};
 use crate::model::derive::{DeriveModel, Shape};
 
+/// The `IntoPyObject` impl of the model's type.
 pub fn expand(model: &DeriveModel) -> TokenStream {
     let ident = &model.ident;
     let py: Lifetime = parse_quote!('py);
