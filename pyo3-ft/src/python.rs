@@ -27,8 +27,21 @@ use crate::types::{PyAny, PyDict, PyModule, PyString};
 pub struct Python<'py>(PhantomData<(&'py (), *mut ())>);
 
 /// Values that may cross a [`Python::detach`] boundary: everything that is
-/// `Send`. pyo3-ft's attached types (`Python`, `Bound`, `Borrowed`, guards)
-/// are not `Send`, so a detached closure cannot capture them.
+/// `Send`. pyo3-ft's attached types (`Python`, `Bound`, `Borrowed`,
+/// `PyRef`, lock guards) are not `Send`, so a detached closure cannot
+/// capture them, and the compiler says so.
+///
+/// # What this bound cannot see
+///
+/// A type that its author declares `Send` for every `T`
+/// (`struct Wrapper<T>(T); unsafe impl<T> Send for Wrapper<T> {}`) passes
+/// the bound even around a `Bound`. Closing that on stable Rust would need
+/// an auto trait with negative impls (`auto trait Ungil`, `impl !Ungil for
+/// Python<'_>`), which only nightly Rust has. Such a wrapper is the
+/// author's own `unsafe` promise; using a `Bound` through it while detached
+/// is undefined behaviour. Rust-level `Send` is also stricter than needed
+/// here (the closure runs on the same thread), which is why an `Rc` cannot
+/// be captured either.
 pub trait Ungil {}
 impl<T: Send + ?Sized> Ungil for T {}
 

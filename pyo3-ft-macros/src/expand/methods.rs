@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::{ItemImpl, Type};
 
 use super::args::{bind_params, extraction, Convention, Extraction};
@@ -37,9 +37,10 @@ fn receiver(
             quote!(#this let __guard = ::pyo3_ft::pyclass::PyRef::borrow(&__this, #qualname)?;),
             Some(quote!(&*__guard)),
         ),
-        Receiver::Exclusive(_) => (
-            quote!(#this let mut __guard = ::pyo3_ft::pyclass::PyRefMut::borrow(&__this, #qualname)?;),
-            Some(quote!(&mut *__guard)),
+        // Spanned at `&mut self`, so a class without `mutable` gets its error there.
+        Receiver::Exclusive(span) => (
+            quote_spanned!(*span=> #this let mut __guard = ::pyo3_ft::pyclass::PyRefMut::borrow(&__this, #qualname)?;),
+            Some(quote_spanned!(*span=> ::pyo3_ft::impl_::pyclass::guard_mut(&mut __guard))),
         ),
         Receiver::Typed(ty) if matches!(**ty, Type::Reference(_)) => (this, Some(quote!(&*__this))),
         Receiver::Typed(ty) => (

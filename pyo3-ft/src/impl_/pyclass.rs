@@ -393,3 +393,13 @@ pub unsafe fn invert_eq(py: Python<'_>, result: *mut ffi::PyObject) -> *mut ffi:
     unsafe { ffi::Py_DECREF(result) };
     py.bool(inverted == ffi::Py_True()).into_ptr()
 }
+
+/// The `&mut self` of a method: requires a storage model with exclusive
+/// access, so a default class reports the missing `mutable` at `&mut self`.
+#[inline(always)]
+pub fn guard_mut<'a, 'py, T: PyClass>(guard: &'a mut PyRefMut<'py, T>) -> &'a mut T
+where
+    T::Storage: ClassStorageMut<T>,
+{
+    guard
+}
