@@ -112,6 +112,16 @@ impl InterpreterConfig {
         println!("cargo:include={}", self.include.display());
         println!("cargo:executable={}", self.executable.display());
         println!("cargo:ext_suffix={}", self.ext_suffix);
+        // For this crate's own tests (the layout test compiles C against
+        // these headers): integration tests cannot read `cargo:` metadata.
+        println!(
+            "cargo:rustc-env=PYO3FT_BUILD_INCLUDE={}",
+            self.include.display()
+        );
+        println!(
+            "cargo:rustc-env=PYO3FT_BUILD_PYTHON={}",
+            self.executable.display()
+        );
     }
 
     /// Embedding links libpython; the rpath lets programs run without

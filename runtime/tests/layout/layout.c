@@ -1,0 +1,378 @@
+/*
+ * Prints the layout facts and constant values that the hand-written FFI of
+ * pyo3-ft-runtime (runtime/src/ffi) must agree with, as seen by a C compiler
+ * reading the interpreter's own headers. Compiled and run by
+ * runtime/tests/layout.rs, which compares every line against the Rust side.
+ *
+ * Output: one `AREA KEY VALUE` line per fact, where KEY is one of
+ *   sizeof:T      alignof:T      offsetof:T.field      sizeof:T.field
+ *   NAME          (the value of a constant)
+ * Keys use the C names, except where noted.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stddef.h>
+#include <stdio.h>
+
+static const char *area = "";
+
+#define STRUCT(T)                                                              \
+    do {                                                                       \
+        printf("%s sizeof:%s %zu\n", area, #T, sizeof(T));                     \
+        printf("%s alignof:%s %zu\n", area, #T, _Alignof(T));                  \
+    } while (0)
+
+/* A field reported under `name` (which differs from `f` only for fields
+ * renamed between versions). */
+#define FIELD_AS(T, f, name)                                                   \
+    do {                                                                       \
+        printf("%s offsetof:%s.%s %zu\n", area, #T, name, offsetof(T, f));     \
+        printf("%s sizeof:%s.%s %zu\n", area, #T, name, sizeof(((T *)0)->f));  \
+    } while (0)
+
+#define FIELD(T, f) FIELD_AS(T, f, #f)
+
+/* Integer constants, signed and unsigned, and pointer-valued constants. */
+#define ICONST(c) printf("%s %s %lld\n", area, #c, (long long)(c))
+#define UCONST(c) printf("%s %s %llu\n", area, #c, (unsigned long long)(c))
+#define PCONST(c) printf("%s %s %llu\n", area, #c, (unsigned long long)(uintptr_t)(c))
+
+static void object(void)
+{
+    area = "object";
+    STRUCT(PyObject);
+#ifdef Py_GIL_DISABLED
+    FIELD(PyObject, ob_tid);
+#  if PY_VERSION_HEX >= 0x030E0000
+    FIELD(PyObject, ob_flags);
+#  else
+    /* `_padding` in 3.13, renamed `ob_flags` in 3.14. */
+    FIELD_AS(PyObject, _padding, "ob_flags");
+#  endif
+    FIELD(PyObject, ob_mutex);
+    FIELD(PyObject, ob_gc_bits);
+    FIELD(PyObject, ob_ref_local);
+    FIELD(PyObject, ob_ref_shared);
+#else
+    FIELD(PyObject, ob_refcnt);
+#endif
+    FIELD(PyObject, ob_type);
+
+    STRUCT(PyVarObject);
+    FIELD(PyVarObject, ob_base);
+    FIELD(PyVarObject, ob_size);
+
+    STRUCT(PyMutex);
+    FIELD(PyMutex, _bits);
+
+    STRUCT(PyFloatObject);
+    FIELD(PyFloatObject, ob_base);
+    FIELD(PyFloatObject, ob_fval);
+
+    STRUCT(PyTupleObject);
+    FIELD(PyTupleObject, ob_base);
+    FIELD(PyTupleObject, ob_item);
+}
+
+static void type_object(void)
+{
+    area = "type";
+    STRUCT(PyTypeObject);
+    FIELD(PyTypeObject, ob_base);
+    FIELD(PyTypeObject, tp_name);
+    FIELD(PyTypeObject, tp_basicsize);
+    FIELD(PyTypeObject, tp_itemsize);
+    FIELD(PyTypeObject, tp_dealloc);
+    FIELD(PyTypeObject, tp_vectorcall_offset);
+    FIELD(PyTypeObject, tp_getattr);
+    FIELD(PyTypeObject, tp_setattr);
+    FIELD(PyTypeObject, tp_as_async);
+    FIELD(PyTypeObject, tp_repr);
+    FIELD(PyTypeObject, tp_as_number);
+    FIELD(PyTypeObject, tp_as_sequence);
+    FIELD(PyTypeObject, tp_as_mapping);
+    FIELD(PyTypeObject, tp_hash);
+    FIELD(PyTypeObject, tp_call);
+    FIELD(PyTypeObject, tp_str);
+    FIELD(PyTypeObject, tp_getattro);
+    FIELD(PyTypeObject, tp_setattro);
+    FIELD(PyTypeObject, tp_as_buffer);
+    FIELD(PyTypeObject, tp_flags);
+    FIELD(PyTypeObject, tp_doc);
+    FIELD(PyTypeObject, tp_traverse);
+    FIELD(PyTypeObject, tp_clear);
+    FIELD(PyTypeObject, tp_richcompare);
+    FIELD(PyTypeObject, tp_weaklistoffset);
+    FIELD(PyTypeObject, tp_iter);
+    FIELD(PyTypeObject, tp_iternext);
+    FIELD(PyTypeObject, tp_methods);
+    FIELD(PyTypeObject, tp_members);
+    FIELD(PyTypeObject, tp_getset);
+    FIELD(PyTypeObject, tp_base);
+    FIELD(PyTypeObject, tp_dict);
+    FIELD(PyTypeObject, tp_descr_get);
+    FIELD(PyTypeObject, tp_descr_set);
+    FIELD(PyTypeObject, tp_dictoffset);
+    FIELD(PyTypeObject, tp_init);
+    FIELD(PyTypeObject, tp_alloc);
+    FIELD(PyTypeObject, tp_new);
+    FIELD(PyTypeObject, tp_free);
+    FIELD(PyTypeObject, tp_is_gc);
+    FIELD(PyTypeObject, tp_bases);
+    FIELD(PyTypeObject, tp_mro);
+    FIELD(PyTypeObject, tp_cache);
+    FIELD(PyTypeObject, tp_subclasses);
+    FIELD(PyTypeObject, tp_weaklist);
+    FIELD(PyTypeObject, tp_del);
+    FIELD(PyTypeObject, tp_version_tag);
+    FIELD(PyTypeObject, tp_finalize);
+    FIELD(PyTypeObject, tp_vectorcall);
+    FIELD(PyTypeObject, tp_watched);
+    FIELD(PyTypeObject, tp_versions_used);
+}
+
+static void module(void)
+{
+    area = "module";
+    STRUCT(PyMethodDef);
+    FIELD(PyMethodDef, ml_name);
+    FIELD(PyMethodDef, ml_meth);
+    FIELD(PyMethodDef, ml_flags);
+    FIELD(PyMethodDef, ml_doc);
+
+    STRUCT(PyModuleDef_Base);
+    FIELD(PyModuleDef_Base, ob_base);
+    FIELD(PyModuleDef_Base, m_init);
+    FIELD(PyModuleDef_Base, m_index);
+    FIELD(PyModuleDef_Base, m_copy);
+
+    STRUCT(PyModuleDef_Slot);
+    FIELD(PyModuleDef_Slot, slot);
+    FIELD(PyModuleDef_Slot, value);
+
+    STRUCT(PyModuleDef);
+    FIELD(PyModuleDef, m_base);
+    FIELD(PyModuleDef, m_name);
+    FIELD(PyModuleDef, m_doc);
+    FIELD(PyModuleDef, m_size);
+    FIELD(PyModuleDef, m_methods);
+    FIELD(PyModuleDef, m_slots);
+    FIELD(PyModuleDef, m_traverse);
+    FIELD(PyModuleDef, m_clear);
+    FIELD(PyModuleDef, m_free);
+}
+
+static void type_spec(void)
+{
+    area = "spec";
+    STRUCT(PyType_Slot);
+    FIELD(PyType_Slot, slot);
+    FIELD(PyType_Slot, pfunc);
+
+    STRUCT(PyType_Spec);
+    FIELD(PyType_Spec, name);
+    FIELD(PyType_Spec, basicsize);
+    FIELD(PyType_Spec, itemsize);
+    FIELD(PyType_Spec, flags);
+    FIELD(PyType_Spec, slots);
+
+    STRUCT(PyGetSetDef);
+    FIELD(PyGetSetDef, name);
+    FIELD(PyGetSetDef, get);
+    FIELD(PyGetSetDef, set);
+    FIELD(PyGetSetDef, doc);
+    FIELD(PyGetSetDef, closure);
+
+    STRUCT(PyMemberDef);
+    FIELD(PyMemberDef, name);
+    FIELD(PyMemberDef, type);
+    FIELD(PyMemberDef, offset);
+    FIELD(PyMemberDef, flags);
+    FIELD(PyMemberDef, doc);
+}
+
+/* The structs are complete types only on free-threaded builds: on GIL builds
+ * of 3.13 the header declares them without a body. */
+static void critical_section(void)
+{
+    area = "critical_section";
+#ifdef Py_GIL_DISABLED
+    STRUCT(PyCriticalSection);
+    FIELD(PyCriticalSection, _cs_prev);
+    FIELD(PyCriticalSection, _cs_mutex);
+
+    STRUCT(PyCriticalSection2);
+    FIELD(PyCriticalSection2, _cs_base);
+    FIELD(PyCriticalSection2, _cs_mutex2);
+#endif
+}
+
+static void constants(void)
+{
+    area = "build";
+#ifdef Py_GIL_DISABLED
+    printf("%s Py_GIL_DISABLED 1\n", area);
+#else
+    printf("%s Py_GIL_DISABLED 0\n", area);
+#endif
+    ICONST(PY_MINOR_VERSION);
+
+    area = "const";
+    UCONST(Py_TPFLAGS_MANAGED_DICT);
+    UCONST(Py_TPFLAGS_MANAGED_WEAKREF);
+    UCONST(Py_TPFLAGS_HEAPTYPE);
+    UCONST(Py_TPFLAGS_BASETYPE);
+    UCONST(Py_TPFLAGS_HAVE_VECTORCALL);
+    UCONST(Py_TPFLAGS_IMMUTABLETYPE);
+    UCONST(Py_TPFLAGS_DISALLOW_INSTANTIATION);
+    UCONST(Py_TPFLAGS_HAVE_GC);
+    UCONST(Py_TPFLAGS_LONG_SUBCLASS);
+    UCONST(Py_TPFLAGS_LIST_SUBCLASS);
+    UCONST(Py_TPFLAGS_TUPLE_SUBCLASS);
+    UCONST(Py_TPFLAGS_BYTES_SUBCLASS);
+    UCONST(Py_TPFLAGS_UNICODE_SUBCLASS);
+    UCONST(Py_TPFLAGS_DICT_SUBCLASS);
+    UCONST(Py_TPFLAGS_BASE_EXC_SUBCLASS);
+    UCONST(Py_TPFLAGS_TYPE_SUBCLASS);
+    UCONST(Py_TPFLAGS_DEFAULT);
+
+    ICONST(Py_LT);
+    ICONST(Py_LE);
+    ICONST(Py_EQ);
+    ICONST(Py_NE);
+    ICONST(Py_GT);
+    ICONST(Py_GE);
+
+    ICONST(METH_VARARGS);
+    ICONST(METH_KEYWORDS);
+    ICONST(METH_NOARGS);
+    ICONST(METH_O);
+    ICONST(METH_CLASS);
+    ICONST(METH_STATIC);
+    ICONST(METH_COEXIST);
+    ICONST(METH_FASTCALL);
+
+    ICONST(Py_mod_create);
+    ICONST(Py_mod_exec);
+    ICONST(Py_mod_multiple_interpreters);
+    ICONST(Py_mod_gil);
+    PCONST(Py_MOD_GIL_USED);
+    PCONST(Py_MOD_GIL_NOT_USED);
+    PCONST(Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED);
+
+    ICONST(Py_T_PYSSIZET);
+    ICONST(Py_READONLY);
+
+    ICONST(Py_ASNATIVEBYTES_NATIVE_ENDIAN);
+    ICONST(Py_ASNATIVEBYTES_UNSIGNED_BUFFER);
+    ICONST(Py_ASNATIVEBYTES_REJECT_NEGATIVE);
+
+    ICONST(Py_single_input);
+    ICONST(Py_file_input);
+    ICONST(Py_eval_input);
+
+    UCONST(PY_VECTORCALL_ARGUMENTS_OFFSET);
+
+    ICONST(PyGILState_LOCKED);
+    ICONST(PyGILState_UNLOCKED);
+    printf("%s sizeof:PyGILState_STATE %zu\n", area, sizeof(PyGILState_STATE));
+}
+
+static void slots(void)
+{
+    area = "slots";
+    ICONST(Py_bf_getbuffer);
+    ICONST(Py_bf_releasebuffer);
+    ICONST(Py_mp_ass_subscript);
+    ICONST(Py_mp_length);
+    ICONST(Py_mp_subscript);
+    ICONST(Py_nb_absolute);
+    ICONST(Py_nb_add);
+    ICONST(Py_nb_and);
+    ICONST(Py_nb_bool);
+    ICONST(Py_nb_divmod);
+    ICONST(Py_nb_float);
+    ICONST(Py_nb_floor_divide);
+    ICONST(Py_nb_index);
+    ICONST(Py_nb_inplace_add);
+    ICONST(Py_nb_inplace_and);
+    ICONST(Py_nb_inplace_floor_divide);
+    ICONST(Py_nb_inplace_lshift);
+    ICONST(Py_nb_inplace_multiply);
+    ICONST(Py_nb_inplace_or);
+    ICONST(Py_nb_inplace_power);
+    ICONST(Py_nb_inplace_remainder);
+    ICONST(Py_nb_inplace_rshift);
+    ICONST(Py_nb_inplace_subtract);
+    ICONST(Py_nb_inplace_true_divide);
+    ICONST(Py_nb_inplace_xor);
+    ICONST(Py_nb_int);
+    ICONST(Py_nb_invert);
+    ICONST(Py_nb_lshift);
+    ICONST(Py_nb_multiply);
+    ICONST(Py_nb_negative);
+    ICONST(Py_nb_or);
+    ICONST(Py_nb_positive);
+    ICONST(Py_nb_power);
+    ICONST(Py_nb_remainder);
+    ICONST(Py_nb_rshift);
+    ICONST(Py_nb_subtract);
+    ICONST(Py_nb_true_divide);
+    ICONST(Py_nb_xor);
+    ICONST(Py_sq_ass_item);
+    ICONST(Py_sq_concat);
+    ICONST(Py_sq_contains);
+    ICONST(Py_sq_inplace_concat);
+    ICONST(Py_sq_inplace_repeat);
+    ICONST(Py_sq_item);
+    ICONST(Py_sq_length);
+    ICONST(Py_sq_repeat);
+    ICONST(Py_tp_alloc);
+    ICONST(Py_tp_base);
+    ICONST(Py_tp_bases);
+    ICONST(Py_tp_call);
+    ICONST(Py_tp_clear);
+    ICONST(Py_tp_dealloc);
+    ICONST(Py_tp_del);
+    ICONST(Py_tp_descr_get);
+    ICONST(Py_tp_descr_set);
+    ICONST(Py_tp_doc);
+    ICONST(Py_tp_getattr);
+    ICONST(Py_tp_getattro);
+    ICONST(Py_tp_hash);
+    ICONST(Py_tp_init);
+    ICONST(Py_tp_is_gc);
+    ICONST(Py_tp_iter);
+    ICONST(Py_tp_iternext);
+    ICONST(Py_tp_methods);
+    ICONST(Py_tp_new);
+    ICONST(Py_tp_repr);
+    ICONST(Py_tp_richcompare);
+    ICONST(Py_tp_setattr);
+    ICONST(Py_tp_setattro);
+    ICONST(Py_tp_str);
+    ICONST(Py_tp_traverse);
+    ICONST(Py_tp_members);
+    ICONST(Py_tp_getset);
+    ICONST(Py_tp_free);
+    ICONST(Py_nb_matrix_multiply);
+    ICONST(Py_nb_inplace_matrix_multiply);
+    ICONST(Py_am_await);
+    ICONST(Py_am_aiter);
+    ICONST(Py_am_anext);
+    ICONST(Py_tp_finalize);
+    ICONST(Py_am_send);
+}
+
+int main(void)
+{
+    object();
+    type_object();
+    module();
+    type_spec();
+    critical_section();
+    constants();
+    slots();
+    return 0;
+}

@@ -1,0 +1,9 @@
+// Rule: `#[pyclass]` reports an unknown option at the option's name.
+use pyo3_ft::pyclass;
+
+#[pyclass(frozen)]
+struct Point {
+    x: f64,
+}
+
+fn main() {}
