@@ -19,6 +19,7 @@ pub mod conversion;
 pub mod err;
 pub mod exceptions;
 pub mod gil_sentinel;
+mod immortal;
 #[doc(hidden)]
 pub mod impl_;
 mod instance;

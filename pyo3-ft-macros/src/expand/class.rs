@@ -157,7 +157,7 @@ fn enum_parts(model: &ClassModel) -> (Vec<TokenStream>, Vec<TokenStream>) {
                 unsafe {
                     ::pyo3_ft::impl_::trampoline(|py| {
                         let this = ::pyo3_ft::impl_::pyclass::slf::<#ident>(py, slf);
-                        let text = match &*::pyo3_ft::pyclass::PyRef::borrow(&this, "")? { #(#ident::#variants => #reprs,)* };
+                        let text = match &*::pyo3_ft::impl_::pyclass::borrow_slf(&this, "")? { #(#ident::#variants => #reprs,)* };
                         ::pyo3_ft::impl_::IntoPyReturn::into_py_return(text, py)
                     })
                 }
@@ -174,7 +174,7 @@ fn enum_parts(model: &ClassModel) -> (Vec<TokenStream>, Vec<TokenStream>) {
                 unsafe {
                     ::pyo3_ft::impl_::trampoline(|py| {
                         let this = ::pyo3_ft::impl_::pyclass::slf::<#ident>(py, slf);
-                        let value = match &*::pyo3_ft::pyclass::PyRef::borrow(&this, "")? { #(#ident::#variants => #ident::#variants as isize,)* };
+                        let value = match &*::pyo3_ft::impl_::pyclass::borrow_slf(&this, "")? { #(#ident::#variants => #ident::#variants as isize,)* };
                         ::pyo3_ft::impl_::IntoPyReturn::into_py_return(value, py)
                     })
                 }

@@ -34,13 +34,13 @@ fn receiver(
     };
     match &method.function.receiver {
         Receiver::Shared(_) => (
-            quote!(#this let __guard = ::pyo3_ft::pyclass::PyRef::borrow(&__this, #qualname)?;),
+            quote!(#this let __guard = ::pyo3_ft::impl_::pyclass::borrow_slf(&__this, #qualname)?;),
             Some(quote!(&*__guard)),
         ),
         // Spanned at `&mut self`, so a class without `mutable` gets its error there.
         Receiver::Exclusive(span) => (
-            quote_spanned!(*span=> #this let mut __guard = ::pyo3_ft::pyclass::PyRefMut::borrow(&__this, #qualname)?;),
-            Some(quote_spanned!(*span=> ::pyo3_ft::impl_::pyclass::guard_mut(&mut __guard))),
+            quote_spanned!(*span=> #this let mut __guard = ::pyo3_ft::impl_::pyclass::borrow_slf_mut(&__this, #qualname)?;),
+            Some(quote!(&mut *__guard)),
         ),
         Receiver::Typed(ty) if matches!(**ty, Type::Reference(_)) => (this, Some(quote!(&*__this))),
         Receiver::Typed(ty) => (

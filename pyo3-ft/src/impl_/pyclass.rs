@@ -10,7 +10,9 @@ use crate::err::{PyErr, PyResult};
 use crate::exceptions::{PyAttributeError, PyOverflowError};
 use crate::impl_::trampoline::trampoline;
 use crate::instance::{Borrowed, Bound};
-use crate::pyclass::{ClassStorageMut, PyClass, PyClassInitializer, PyRef, PyRefMut};
+use crate::pyclass::{
+    ClassStorage, ClassStorageMut, PyClass, PyClassInitializer, PyClassObject, PyRef, PyRefMut,
+};
 use crate::python::Python;
 use crate::types::{CompareOp, PyAny, PyType};
 
@@ -92,7 +94,7 @@ where
 {
     trampoline(|py| {
         let this = self::slf::<T>(py, slf);
-        let value = get(&*PyRef::borrow(&this, method)?);
+        let value = get(&*borrow_slf(&this, method)?);
         Ok(value.into_pyobject(py)?.into_ptr())
     })
 }
@@ -119,7 +121,7 @@ where
         }
         let value = F::extract(Borrowed::from_ptr(py, value))?;
         let this = self::slf::<T>(py, slf);
-        set(&mut *PyRefMut::borrow(&this, method)?, value);
+        set(&mut *borrow_slf_mut(&this, method)?, value);
         Ok(0)
     })
 }
@@ -290,7 +292,7 @@ pub unsafe fn derived_richcmp<T: PyClass>(
         return Ok(not_implemented(py));
     };
     let this = self::slf::<T>(py, slf);
-    let (a, b) = (PyRef::borrow(&this, "")?, PyRef::borrow(&other, "")?);
+    let (a, b) = (borrow_slf(&this, "")?, borrow_slf(&other, "")?);
     Ok(match compare(&a, &b, op) {
         Some(result) => py.bool(result).into_ptr(),
         None => not_implemented(py),
@@ -307,7 +309,7 @@ pub unsafe fn derived_hash<T: PyClass + Hash>(
 ) -> PyResult<ffi::Py_hash_t> {
     let this = self::slf::<T>(py, slf);
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    PyRef::borrow(&this, "")?.hash(&mut hasher);
+    borrow_slf(&this, "")?.hash(&mut hasher);
     Ok(hash_value(hasher.finish()))
 }
 
@@ -394,12 +396,30 @@ pub unsafe fn invert_eq(py: Python<'_>, result: *mut ffi::PyObject) -> *mut ffi:
     py.bool(inverted == ffi::Py_True()).into_ptr()
 }
 
-/// The `&mut self` of a method: requires a storage model with exclusive
-/// access, so a default class reports the missing `mutable` at `&mut self`.
+/// Shared access to a receiver, without reference-count traffic: CPython
+/// keeps `self` alive for the call.
 #[inline(always)]
-pub fn guard_mut<'a, 'py, T: PyClass>(guard: &'a mut PyRefMut<'py, T>) -> &'a mut T
+pub fn borrow_slf<'a, T: PyClass>(
+    slf: &'a Borrowed<'_, '_, T>,
+    method: &'static str,
+) -> PyResult<<T::Storage as ClassStorage<T>>::Ref<'a>> {
+    // SAFETY: `slf` is an instance of `T`, alive while it is borrowed.
+    let storage = unsafe { &*PyClassObject::<T>::contents(slf.as_ptr()) };
+    storage.borrow(slf.py(), method)
+}
+
+/// Exclusive access to a receiver (`&mut self`), without reference-count
+/// traffic. Its bound reports a default class's missing `mutable` at the
+/// method's `&mut self`.
+#[inline(always)]
+pub fn borrow_slf_mut<'a, T: PyClass>(
+    slf: &'a Borrowed<'_, '_, T>,
+    method: &'static str,
+) -> PyResult<<T::Storage as ClassStorageMut<T>>::RefMut<'a>>
 where
     T::Storage: ClassStorageMut<T>,
 {
-    guard
+    // SAFETY: as in `borrow_slf`.
+    let storage = unsafe { &*PyClassObject::<T>::contents(slf.as_ptr()) };
+    storage.borrow_mut(slf.py(), method)
 }

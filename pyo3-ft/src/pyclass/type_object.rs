@@ -193,6 +193,8 @@ fn create_type_object<T: PyClass>(py: Python<'_>) -> PyResult<Py<PyType>> {
     // SAFETY: `PyType_FromMetaclass` returns a type.
     let ty = unsafe { ty.downcast_into_unchecked::<PyType>() };
     add_class_attributes(&ty, info, items)?;
+    // SAFETY: the class is new and published only when this returns.
+    unsafe { crate::immortal::immortalize_class(&ty) };
     Ok(ty.unbind())
 }
 

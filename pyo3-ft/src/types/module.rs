@@ -72,7 +72,14 @@ impl<'py> Bound<'py, PyModule> {
         // terminated by a zeroed entry.
         super::any::check_status(self.py(), unsafe {
             ffi::PyModule_AddFunctions(self.as_ptr(), table.as_mut_ptr())
-        })
+        })?;
+        // SAFETY: `ml_name` is the function's static C name.
+        let name = unsafe { std::ffi::CStr::from_ptr(table[0].ml_name) }.to_string_lossy();
+        let added = self.get(&name)?;
+        // SAFETY: the function object is new, owned by this module (which
+        // lives for the process), and the module is still being executed.
+        unsafe { crate::immortal::immortalize(&added) };
+        Ok(())
     }
 
     /// Adds a `#[pyclass]` under its Python name, creating its type object

@@ -213,6 +213,10 @@ extern "C" {
     pub static mut PyFrozenSet_Type: PyTypeObject;
     pub static mut PyModule_Type: PyTypeObject;
     pub static mut PyCFunction_Type: PyTypeObject;
+    pub static mut PyMethodDescr_Type: PyTypeObject;
+    pub static mut PyClassMethodDescr_Type: PyTypeObject;
+    pub static mut PyGetSetDescr_Type: PyTypeObject;
+    pub static mut PyStaticMethod_Type: PyTypeObject;
 }
 
 /// `Py_None`.

@@ -175,6 +175,26 @@ pub unsafe fn Py_REFCNT(op: *mut PyObject) -> isize {
     }
 }
 
+/// Makes `op` immortal, as CPython's internal `_Py_SetImmortal` does:
+/// untracked by the collector, its reference count never changes again.
+/// Free-threaded builds only, where it removes reference-count contention
+/// on objects every thread touches (pyo3-ft's types, their descriptors and
+/// module functions).
+///
+/// # Safety
+/// `op` must be alive, owned by the framework for the rest of the process,
+/// and not yet visible to any other thread.
+#[cfg(Py_GIL_DISABLED)]
+pub unsafe fn _Py_SetImmortal(op: *mut PyObject) {
+    use std::sync::atomic::{AtomicIsize, AtomicU32, AtomicUsize, Ordering::Relaxed};
+    if super::PyObject_GC_IsTracked(op) != 0 {
+        super::PyObject_GC_UnTrack(op.cast());
+    }
+    AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_tid)).store(0, Relaxed);
+    AtomicU32::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_local)).store(u32::MAX, Relaxed);
+    AtomicIsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_shared)).store(0, Relaxed);
+}
+
 /// Whether references are counted inline (free-threaded build on x86_64 or
 /// aarch64) rather than through `Py_IncRef` / `Py_DecRef`.
 pub const fn is_inline() -> bool {

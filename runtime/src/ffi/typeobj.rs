@@ -159,6 +159,7 @@ extern "C" {
     pub fn PyObject_GC_Del(p: *mut c_void);
     pub fn PyObject_GC_Track(op: *mut c_void);
     pub fn PyObject_GC_UnTrack(op: *mut c_void);
+    pub fn PyObject_GC_IsTracked(op: *mut PyObject) -> c_int;
     pub fn PyObject_ClearWeakRefs(op: *mut PyObject);
     pub fn PyObject_CallFinalizerFromDealloc(op: *mut PyObject) -> c_int;
     pub fn PyObject_GenericGetDict(op: *mut PyObject, context: *mut c_void) -> *mut PyObject;
