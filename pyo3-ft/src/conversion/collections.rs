@@ -3,6 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};
 
+use pyo3_ft_runtime::ffi;
+
 use super::{FromPyObject, IntoPyObject};
 use crate::err::PyResult;
 use crate::exceptions::{PyTypeError, PyValueError};
@@ -60,12 +62,37 @@ fn for_each_item<'py>(
     Ok(())
 }
 
+/// Converts every item of a list inside one critical section, if each item
+/// converts with [`FromPyObject::extract_exact`] (no Python code runs, so
+/// the section is never suspended and the items stay valid while read).
+fn exact_list_items<'py, T>(list: &Bound<'py, PyList>) -> Option<Vec<T>>
+where
+    T: for<'a> FromPyObject<'a, 'py>,
+{
+    crate::sync::critical_section(list, || {
+        // SAFETY: inside the list's critical section its size and item array
+        // cannot change, and every item is a live object.
+        unsafe {
+            let raw = list.as_ptr().cast::<ffi::PyListObject>();
+            let len = ffi::Py_SIZE(list.as_ptr()) as usize;
+            (0..len)
+                .map(|i| T::extract_exact(Borrowed::from_ptr(list.py(), *(*raw).ob_item.add(i))))
+                .collect()
+        }
+    })
+}
+
 impl<'py, T> FromPyObject<'_, 'py> for Vec<T>
 where
     T: for<'a> FromPyObject<'a, 'py>,
 {
     /// From any iterable but `str`.
     fn extract(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(list) = object.downcast::<PyList>() {
+            if let Some(items) = exact_list_items(&list) {
+                return Ok(items);
+            }
+        }
         let mut items = Vec::new();
         for_each_item(object, "Vec", |item| {
             items.push(T::extract(item)?);

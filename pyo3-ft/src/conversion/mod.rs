@@ -43,6 +43,16 @@ pub trait IntoPyObject<'py> {
 pub trait FromPyObject<'a, 'py>: Sized {
     /// Does the conversion.
     fn extract(object: Borrowed<'a, 'py, PyAny>) -> PyResult<Self>;
+
+    /// A conversion that runs no Python code and keeps no borrow, for
+    /// objects of exactly the expected builtin type; `None` means "use
+    /// [`FromPyObject::extract`]". Sequence extraction uses it to convert a
+    /// whole list inside one critical section.
+    #[inline]
+    fn extract_exact(object: Borrowed<'_, 'py, PyAny>) -> Option<Self> {
+        let _ = object;
+        None
+    }
 }
 
 /// Call arguments: tuples of convertible values, `()`, or a `PyTuple`.

@@ -49,6 +49,11 @@ macro_rules! signed_int {
                 }
                 <$ty>::try_from(value).map_err(|_| out_of_range(stringify!($ty)))
             }
+
+            #[inline]
+            fn extract_exact(object: Borrowed<'_, '_, PyAny>) -> Option<Self> {
+                exact_i64(object).and_then(|value| <$ty>::try_from(value).ok())
+            }
         }
     )*};
 }
@@ -78,6 +83,22 @@ macro_rules! unsigned_int {
             }
         }
     )*};
+}
+
+/// The value of an exact `int` that fits in an `i64`, computed without
+/// running Python code.
+#[inline]
+fn exact_i64(object: Borrowed<'_, '_, PyAny>) -> Option<i64> {
+    // SAFETY: `object` is alive; for an exact int the conversion runs no
+    // Python code and reports overflow through the flag, not an exception.
+    unsafe {
+        if ffi::Py_TYPE(object.as_ptr()) != std::ptr::addr_of_mut!(ffi::PyLong_Type) {
+            return None;
+        }
+        let mut overflow: c_int = 0;
+        let value = ffi::PyLong_AsLongLongAndOverflow(object.as_ptr(), &mut overflow);
+        (overflow == 0).then_some(value)
+    }
 }
 
 signed_int!(i8, i16, i32, i64, isize);
@@ -192,6 +213,16 @@ impl FromPyObject<'_, '_> for f64 {
         }
         Ok(value)
     }
+
+    #[inline]
+    fn extract_exact(object: Borrowed<'_, '_, PyAny>) -> Option<Self> {
+        // SAFETY: reading the type of a live object.
+        let exact =
+            unsafe { ffi::Py_TYPE(object.as_ptr()) == std::ptr::addr_of_mut!(ffi::PyFloat_Type) };
+        exact
+            .then(|| object.downcast::<PyFloat>().map(|f| f.value()).ok())
+            .flatten()
+    }
 }
 
 impl FromPyObject<'_, '_> for f32 {
@@ -212,5 +243,10 @@ impl FromPyObject<'_, '_> for bool {
     #[inline]
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         Ok(object.downcast::<PyBool>()?.is_true())
+    }
+
+    #[inline]
+    fn extract_exact(object: Borrowed<'_, '_, PyAny>) -> Option<Self> {
+        object.downcast::<PyBool>().ok().map(|b| b.is_true())
     }
 }

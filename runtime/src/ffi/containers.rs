@@ -40,6 +40,15 @@ pub unsafe fn PyTuple_SET_ITEM(op: *mut PyObject, i: Py_ssize_t, v: *mut PyObjec
         .offset(i) = v;
 }
 
+/// `PyListObject`. Its item array may only be read inside a critical
+/// section on the list (free-threaded builds) or with the GIL held.
+#[repr(C)]
+pub struct PyListObject {
+    pub ob_base: PyVarObject,
+    pub ob_item: *mut *mut PyObject,
+    pub allocated: Py_ssize_t,
+}
+
 extern "C" {
     pub fn PyTuple_New(size: Py_ssize_t) -> *mut PyObject;
     pub fn PyTuple_Size(o: *mut PyObject) -> Py_ssize_t;
