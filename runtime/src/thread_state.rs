@@ -117,6 +117,12 @@ fn attach_slow() {
 }
 
 /// Initializes an embedded interpreter once, leaving no thread attached.
+///
+/// Initialization runs on a dedicated thread that keeps the interpreter's
+/// main thread state, parked, for the life of the process. Had the first
+/// thread to attach initialized it itself, and then exited, the main
+/// thread state would be stranded: objects it owned would keep routing
+/// other threads' reference releases to a thread that is gone.
 fn ensure_initialized() {
     static INIT: Once = Once::new();
     // SAFETY: `Py_IsInitialized` may be called at any time.
@@ -124,14 +130,26 @@ fn ensure_initialized() {
         return;
     }
     INIT.call_once(|| {
-        // SAFETY: nothing initialized the interpreter and the `Once` keeps
-        // other threads out; `Py_InitializeEx` attaches the main thread
-        // state to this thread, which `PyEval_SaveThread` parks again (it
-        // stays registered for this thread, so the next attach reuses it).
-        unsafe {
-            ffi::Py_InitializeEx(0);
-            ffi::PyEval_SaveThread();
-        }
+        let (done, initialized) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("pyo3-ft-main".to_owned())
+            .spawn(move || {
+                // SAFETY: nothing initialized the interpreter and the `Once`
+                // keeps other threads out; `Py_InitializeEx` attaches the
+                // main thread state to this thread, which parks it for good.
+                unsafe {
+                    ffi::Py_InitializeEx(0);
+                    ffi::PyEval_SaveThread();
+                }
+                let _ = done.send(());
+                loop {
+                    std::thread::park();
+                }
+            })
+            .expect("cannot spawn the interpreter's main thread");
+        initialized
+            .recv()
+            .expect("the interpreter's main thread died while initializing it");
     });
 }
 

@@ -23,7 +23,6 @@ fn tls_address() -> usize {
 }
 
 #[test]
-#[ignore = "bug: runtime/src/thread_state.rs never releases the initializing thread's state"]
 fn owner_merges_dropped_references_after_the_initializing_thread_exited() {
     let initializer = thread::spawn(|| {
         Python::attach(|py| py.run("pass", None, None).unwrap());

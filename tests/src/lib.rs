@@ -1,1 +1,4 @@
 //! Cross-crate integration tests live in `tests/rust/`.
+
+#[cfg(doctest)]
+mod guide;

@@ -32,6 +32,9 @@ impl PyDict {
 
 impl<'py> Bound<'py, PyDict> {
     /// The number of items.
+    // Clippy checks this against `Bound<PyAny>::is_empty`, which returns a
+    // `PyResult`; this type's own `is_empty` is right below.
+    #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {
         // SAFETY: `self` is a dict; the call cannot fail.
         unsafe { ffi::PyDict_Size(self.as_ptr()) as usize }

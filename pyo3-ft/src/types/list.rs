@@ -45,6 +45,9 @@ impl PyList {
 
 impl<'py> Bound<'py, PyList> {
     /// The current length.
+    // Clippy checks this against `Bound<PyAny>::is_empty`, which returns a
+    // `PyResult`; this type's own `is_empty` is right below.
+    #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {
         // SAFETY: `self` is a list; the call cannot fail.
         unsafe { ffi::PyList_Size(self.as_ptr()) as usize }
@@ -83,12 +86,15 @@ impl<'py> Bound<'py, PyList> {
         })
     }
 
-    /// `self.insert(index, value)`.
+    /// `self.insert(index, value)`: an index past the end appends.
     pub fn insert<V: IntoPyObject<'py>>(&self, index: usize, value: V) -> PyResult<()> {
         let value = value.into_pyobject(self.py())?;
+        // Clamp rather than wrap: `usize::MAX as isize` is -1, which would
+        // insert before the last item instead of appending.
+        let index = isize::try_from(index).unwrap_or(isize::MAX);
         // SAFETY: both objects are alive.
         check_status(self.py(), unsafe {
-            ffi::PyList_Insert(self.as_ptr(), index as isize, value.as_ptr())
+            ffi::PyList_Insert(self.as_ptr(), index, value.as_ptr())
         })
     }
 

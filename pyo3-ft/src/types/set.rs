@@ -84,6 +84,9 @@ macro_rules! set_methods {
     ($ty:ty) => {
         impl<'py> Bound<'py, $ty> {
             /// The number of items.
+            // Clippy checks this against `Bound<PyAny>::is_empty`, which returns a
+            // `PyResult`; this type's own `is_empty` is right below.
+            #[allow(clippy::len_without_is_empty)]
             pub fn len(&self) -> usize {
                 // SAFETY: `self` is a set; the call cannot fail.
                 unsafe { ffi::PySet_Size(self.as_ptr()) as usize }

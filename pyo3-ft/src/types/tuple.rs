@@ -75,6 +75,9 @@ impl PyTuple {
 impl<'py> Bound<'py, PyTuple> {
     /// The number of items (tuples cannot change size).
     #[inline]
+    // Clippy checks this against `Bound<PyAny>::is_empty`, which returns a
+    // `PyResult`; this type's own `is_empty` is right below.
+    #[allow(clippy::len_without_is_empty)]
     pub fn len(&self) -> usize {
         // SAFETY: `self` is a tuple.
         unsafe { ffi::Py_SIZE(self.as_ptr()) as usize }

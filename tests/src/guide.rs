@@ -1,0 +1,36 @@
+//! The user guide's pages as doctests: every Rust snippet in `guide/src/`
+//! compiles and runs under `cargo test -p pyo3-ft-tests --doc`, on the
+//! interpreter the workspace is built against.
+
+#[doc = include_str!("../../guide/src/introduction.md")]
+mod introduction {}
+
+#[doc = include_str!("../../guide/src/getting-started.md")]
+mod getting_started {}
+
+#[doc = include_str!("../../guide/src/sharing-rules.md")]
+mod sharing_rules {}
+
+#[doc = include_str!("../../guide/src/functions.md")]
+mod functions {}
+
+#[doc = include_str!("../../guide/src/modules.md")]
+mod modules {}
+
+#[doc = include_str!("../../guide/src/classes.md")]
+mod classes {}
+
+#[doc = include_str!("../../guide/src/errors.md")]
+mod errors {}
+
+#[doc = include_str!("../../guide/src/conversions.md")]
+mod conversions {}
+
+#[doc = include_str!("../../guide/src/wheels.md")]
+mod wheels {}
+
+#[doc = include_str!("../../guide/src/sync.md")]
+mod sync {}
+
+#[doc = include_str!("../../guide/src/embedding.md")]
+mod embedding {}
