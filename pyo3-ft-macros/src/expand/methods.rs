@@ -115,6 +115,7 @@ struct Items {
     slots: Vec<TokenStream>,
     class_attrs: Vec<TokenStream>,
     new_signature: Option<String>,
+    new_vectorcall: Option<TokenStream>,
     compare: Vec<(&'static str, usize)>,
     richcmp: Option<usize>,
     binary: BTreeMap<&'static str, (Option<usize>, Option<usize>)>,
@@ -178,6 +179,24 @@ fn new_slot(method: &MethodModel, self_ty: &Type, class: &str) -> TokenStream {
                 ::pyo3_ft::impl_::pyclass::new_object::<#self_ty>(py, __subtype, __result)
             },
         ),
+    )
+}
+
+/// `#[new]` as the class's vectorcall function.
+fn new_vectorcall(method: &MethodModel, self_ty: &Type, class: &str) -> TokenStream {
+    let Extraction { body, call_args } = extraction(&method.function, class, Convention::Fastcall);
+    let call = call(method, self_ty, None, call_args);
+    let o = obj();
+    slot_fn(
+        "new_vectorcall",
+        quote!(__callable: #o, __args: *const #o, __nargsf: usize, __kwnames: #o),
+        o,
+        quote! {
+            let __nargs = ::pyo3_ft::runtime::ffi::PyVectorcall_NARGS(__nargsf);
+            #body
+            let __result = #call;
+            ::pyo3_ft::impl_::pyclass::new_object::<#self_ty>(py, __callable.cast(), __result)
+        },
     )
 }
 
@@ -616,6 +635,7 @@ fn collect(model: &MethodsModel) -> Items {
             MethodRole::New => {
                 items.new_signature = Some(parameters(&method.function.signature, None));
                 items.slots.push(new_slot(method, self_ty, class));
+                items.new_vectorcall = Some(new_vectorcall(method, self_ty, class));
             }
             MethodRole::Getter(name) => {
                 let entry = items.getsets.entry(name.clone()).or_default();
@@ -695,8 +715,13 @@ pub fn expand(model: &MethodsModel, item: &ItemImpl) -> TokenStream {
         slots,
         class_attrs,
         new_signature,
+        new_vectorcall,
         ..
     } = &items;
+    let new_vectorcall = match new_vectorcall {
+        Some(f) => quote!(::std::option::Option::Some(#f)),
+        None => quote!(::std::option::Option::None),
+    };
     let new_signature = match new_signature {
         Some(sig) => quote!(::std::option::Option::Some(#sig)),
         None => quote!(::std::option::Option::None),
@@ -712,6 +737,7 @@ pub fn expand(model: &MethodsModel, item: &ItemImpl) -> TokenStream {
                     slots: &[#(#slots),*],
                     class_attrs: &[#(#class_attrs),*],
                     new_text_signature: #new_signature,
+                    new_vectorcall: #new_vectorcall,
                 };
                 &__ITEMS
             }

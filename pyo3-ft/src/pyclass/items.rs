@@ -58,6 +58,9 @@ pub struct PyClassItems {
     pub class_attrs: &'static [ClassAttrDef],
     /// The parameters of `#[new]`, for the class's `__text_signature__`.
     pub new_text_signature: Option<&'static str>,
+    /// `#[new]` as a vectorcall function: `Class(...)` skips building an
+    /// argument tuple.
+    pub new_vectorcall: Option<ffi::vectorcallfunc>,
 }
 
 impl PyClassItems {
@@ -68,6 +71,7 @@ impl PyClassItems {
         slots: &[],
         class_attrs: &[],
         new_text_signature: None,
+        new_vectorcall: None,
     };
 }
 

@@ -192,6 +192,12 @@ fn create_type_object<T: PyClass>(py: Python<'_>) -> PyResult<Py<PyType>> {
     };
     // SAFETY: `PyType_FromMetaclass` returns a type.
     let ty = unsafe { ty.downcast_into_unchecked::<PyType>() };
+    if let Some(vectorcall) = items.new_vectorcall {
+        // SAFETY: the type is new and unpublished; CPython calls
+        // `tp_vectorcall` of a type object when the type is called (it is
+        // not inherited by subclasses, which go through `tp_new`).
+        unsafe { (*ty.as_ptr().cast::<ffi::PyTypeObject>()).tp_vectorcall = Some(vectorcall) };
+    }
     add_class_attributes(&ty, info, items)?;
     // SAFETY: the class is new and published only when this returns.
     unsafe { crate::immortal::immortalize_class(&ty) };

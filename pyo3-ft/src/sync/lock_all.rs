@@ -206,8 +206,10 @@ impl From<AliasedLockError> for PyErr {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
     use super::*;
-    use crate::sync::tests::{gc_collect, with_watchdog};
+    use crate::sync::tests::{collect_until, with_watchdog};
 
     /// Threads lock overlapping sets of mutexes in conflicting orders while
     /// another one stops the world; a deadlock fails the watchdog.
@@ -215,12 +217,16 @@ mod tests {
     fn conflicting_orders_do_not_deadlock() {
         let totals = with_watchdog(|| {
             let mutexes: Vec<Mutex<u64>> = (0..4).map(|_| Mutex::new(0)).collect();
+            let done = AtomicBool::new(false);
             std::thread::scope(|s| {
-                for shift in 0..4 {
-                    let mutexes = &mutexes;
-                    s.spawn(move || transfer_round_robin(mutexes, shift, 5_000));
-                }
-                s.spawn(|| Python::attach(|py| (0..20).for_each(|_| gc_collect(py))));
+                let collector = s.spawn(|| collect_until(&done));
+                let mutexes = &mutexes;
+                let workers: Vec<_> = (0..4)
+                    .map(|shift| s.spawn(move || transfer_round_robin(mutexes, shift, 5_000)))
+                    .collect();
+                workers.into_iter().for_each(|w| w.join().unwrap());
+                done.store(true, Ordering::Relaxed);
+                collector.join().unwrap();
             });
             mutexes
                 .into_iter()
@@ -231,13 +237,16 @@ mod tests {
     }
 
     /// Locks three of the four mutexes, listed starting at `shift`, and
-    /// adds one to each.
+    /// adds one to each; every 500th round it also runs Python code while
+    /// holding them.
     fn transfer_round_robin(mutexes: &[Mutex<u64>], shift: usize, rounds: usize) {
         Python::attach(|py| {
-            for _ in 0..rounds {
+            for round in 0..rounds {
                 let picked = (0..3).map(|k| &mutexes[(shift + 3 * k) % 4]);
-                for mut guard in lock_all_iter(py, picked).unwrap() {
-                    *guard += 1;
+                let mut guards = lock_all_iter(py, picked).unwrap();
+                guards.iter_mut().for_each(|guard| **guard += 1);
+                if round % 500 == 0 {
+                    py.eval("sum(range(10))", None, None).unwrap();
                 }
             }
         });

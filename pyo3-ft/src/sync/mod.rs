@@ -14,25 +14,38 @@
 //! | Rust data shared between threads, changed in short sections | [`Mutex`] |
 //! | data read far more often than written | [`RwLock`] |
 //! | a value computed once, possibly by Python code (a module, a type, a cache) | [`PyOnceLock`] |
-//! | several [`Mutex`]es at once without deadlock | [`lock_all`], [`lock_all_iter`] |
-//! | a consistent operation on one or two Python containers | [`critical_section`], [`critical_section2`] |
+//! | several [`Mutex`]es at once without deadlock | [`lock_all()`], [`lock_all_iter`] |
+//! | a consistent operation on one or two Python containers | [`critical_section()`], [`critical_section2`] |
 //! | more than two Python objects at once | one [`Mutex`] that guards all of them |
 //! | a counter or a flag | `std::sync::atomic` |
 //!
-//! The methods that take a [`Python`](crate::Python) token are for attached
+//! The methods that take a [`Python`] token are for attached
 //! threads. The `*_blocking` ones are for threads that are not attached
 //! (they panic on an attached thread); the `try_*` ones never wait and work
 //! anywhere.
 //!
+//! Holding a lock while calling Python is fine: threads that wait for it
+//! are detached, and detaching also suspends their critical sections, so
+//! they do not block the holder. The locks are not reentrant, though:
+//! Python code that calls back into Rust which locks the same [`Mutex`]
+//! again on the same thread waits forever.
+//!
 //! # No poisoning
 //!
-//! Like `parking_lot`, these locks are not poisoned by a panic. A panic in a
-//! locked section releases the lock while unwinding, and the next thread
-//! sees the data as the panicking code left it, possibly half updated.
-//! Python code cannot recover from a poisoned lock anyway (every later call
-//! would fail), and Rust panics crossing into Python already become
-//! exceptions. Code that must detect an interrupted update can keep a flag
-//! in the data, set before the update and cleared after it.
+//! Like `parking_lot`'s, these locks are not poisoned by a panic. A panic
+//! in a locked section releases the lock while unwinding, and the next
+//! thread sees the data as the panicking code left it, possibly half
+//! updated. In an extension module a panic becomes a Python exception and
+//! the process goes on; poisoning would turn that one exception into a
+//! failure of every later call that touches the lock, for the rest of the
+//! process. Code whose invariants a panic could break can restore them
+//! itself (a guard object that repairs on drop), or keep a "dirty" flag in
+//! the data, set before the update and cleared after it, and check it on
+//! locking.
+//!
+//! For the same reason the locks are not `UnwindSafe`: wrap closures that
+//! capture them in `AssertUnwindSafe` after deciding that a half-done
+//! update is acceptable.
 
 mod critical_section;
 mod lock_all;
@@ -60,8 +73,7 @@ fn acquire(py: Python<'_>, try_lock: impl FnOnce() -> bool, lock: impl Ungil + F
 #[cold]
 #[inline(never)]
 fn wait_detached(py: Python<'_>, lock: impl Ungil + FnOnce()) {
-    let _ = py;
-    lock();
+    py.detach(lock);
 }
 
 /// Panics if this thread is attached: `method` may block, and blocking
@@ -78,6 +90,7 @@ fn assert_detached(method: &str) {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::mpsc::{self, RecvTimeoutError};
     use std::time::Duration;
 
@@ -87,6 +100,17 @@ mod tests {
     /// waits for every attached thread.
     pub(super) fn gc_collect(py: Python<'_>) {
         py.import("gc").unwrap().call_method0("collect").unwrap();
+    }
+
+    /// Runs `gc.collect()` (a stop-the-world pause) until `done`, at least
+    /// once; returns how many times.
+    pub(super) fn collect_until(done: &AtomicBool) -> usize {
+        let mut runs = 0;
+        while !done.load(Ordering::Relaxed) || runs == 0 {
+            Python::attach(gc_collect);
+            runs += 1;
+        }
+        runs
     }
 
     /// Runs `f` on its own thread and aborts the test process if it does not

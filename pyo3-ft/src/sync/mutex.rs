@@ -18,7 +18,8 @@ use crate::python::Python;
 /// detaches the thread while it waits, so that garbage collection (which
 /// stops the world on free-threaded builds) and, on GIL builds, other
 /// threads can run meanwhile. A plain `std::sync::Mutex` would wait
-/// attached and can deadlock the interpreter.
+/// attached and can deadlock the interpreter. Uncontended, `lock` is one
+/// atomic compare-and-swap and never detaches.
 ///
 /// The lock is not poisoned by panics (see the [module docs](super)), and it
 /// is not reentrant: locking it again on the thread that holds it waits
@@ -40,9 +41,20 @@ use crate::python::Python;
 /// assert_eq!(log, [0, 1, 2, 3]);
 /// ```
 ///
+/// Only values that may move between threads can be shared this way:
+///
+/// ```compile_fail,E0277
+/// use pyo3_ft::sync::Mutex;
+///
+/// let shared = Mutex::new(std::rc::Rc::new(0));
+/// std::thread::scope(|s| {
+///     s.spawn(|| drop(shared.try_lock()));
+/// });
+/// ```
+///
 /// A guard cannot be sent to another thread:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// use pyo3_ft::prelude::*;
 /// use pyo3_ft::sync::Mutex;
 ///
@@ -57,7 +69,7 @@ use crate::python::Python;
 ///
 /// nor outlive its mutex:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0515
 /// use pyo3_ft::prelude::*;
 /// use pyo3_ft::sync::{Mutex, MutexGuard};
 ///
@@ -206,7 +218,7 @@ impl<T: ?Sized> Mutex<T> {
         self.data.get_mut()
     }
 
-    /// The lock's address, the order in which [`lock_all`](super::lock_all)
+    /// The lock's address, the order in which [`lock_all`](super::lock_all())
     /// takes several mutexes.
     pub(super) fn address(&self) -> usize {
         std::ptr::from_ref(&self.raw) as usize
@@ -322,7 +334,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::sync::tests::{gc_collect, with_watchdog};
+    use crate::sync::tests::{collect_until, gc_collect, with_watchdog};
 
     #[test]
     fn contended_counter_survives_stop_the_world() {
@@ -358,17 +370,6 @@ mod tests {
                 }
             }
         });
-    }
-
-    /// Runs `gc.collect()` (a stop-the-world pause) until `done`; returns
-    /// how many times.
-    fn collect_until(done: &AtomicBool) -> usize {
-        let mut runs = 0;
-        while !done.load(Ordering::Relaxed) || runs == 0 {
-            Python::attach(gc_collect);
-            runs += 1;
-        }
-        runs
     }
 
     #[test]

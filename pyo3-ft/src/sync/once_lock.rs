@@ -41,6 +41,18 @@ use crate::python::Python;
 /// })?;
 /// # Ok::<(), PyErr>(())
 /// ```
+///
+/// Every thread that reads the cell shares `&T`, so sharing the cell needs
+/// `T: Send + Sync`:
+///
+/// ```compile_fail,E0277
+/// use pyo3_ft::sync::PyOnceLock;
+///
+/// let shared = PyOnceLock::from(std::cell::Cell::new(0));
+/// std::thread::scope(|s| {
+///     s.spawn(|| shared.get().map(|cell| cell.get()));
+/// });
+/// ```
 pub struct PyOnceLock<T> {
     value: OnceLock<T>,
     /// Held by the thread running an initializer; others wait on it.
@@ -280,9 +292,9 @@ mod tests {
     use crate::sync::tests::{gc_collect, with_watchdog};
     use crate::types::PyAny;
 
-    /// Eight threads race to initialize; the initializer runs Python, a
-    /// stop-the-world collection and a sleep that releases the thread
-    /// state. It must run exactly once and every thread sees its value.
+    /// Eight threads race to initialize; the initializer runs Python and,
+    /// once the others wait, a stop-the-world collection (which deadlocks
+    /// if they wait attached). It must run exactly once and every thread sees its value.
     #[test]
     fn racing_initializers_run_once() {
         const THREADS: usize = 8;
@@ -307,8 +319,9 @@ mod tests {
         Python::attach(|py| {
             let value = cell.get_or_init(py, || {
                 runs.fetch_add(1, Ordering::Relaxed);
-                gc_collect(py);
+                // Give the other threads time to queue up, then stop the world.
                 py.run("import time; time.sleep(0.05)", None, None).unwrap();
+                gc_collect(py);
                 py.eval("sum(range(1000))", None, None).unwrap().unbind()
             });
             value.bind(py).extract().unwrap()

@@ -36,9 +36,20 @@ use crate::python::Python;
 /// assert_eq!(config.into_inner(), "faster");
 /// ```
 ///
+/// Readers on several threads share `&T`, so `T` must be `Sync` too:
+///
+/// ```compile_fail,E0277
+/// use pyo3_ft::sync::RwLock;
+///
+/// let shared = RwLock::new(std::cell::Cell::new(0));
+/// std::thread::scope(|s| {
+///     s.spawn(|| shared.try_read().map(|cell| cell.get()));
+/// });
+/// ```
+///
 /// Guards cannot be sent to another thread:
 ///
-/// ```compile_fail
+/// ```compile_fail,E0277
 /// use pyo3_ft::prelude::*;
 /// use pyo3_ft::sync::RwLock;
 ///
@@ -427,30 +438,48 @@ impl<T: ?Sized + fmt::Display> fmt::Display for RwLockWriteGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use std::panic::{catch_unwind, AssertUnwindSafe};
+    use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::mpsc;
     use std::time::Duration;
 
     use super::*;
-    use crate::sync::tests::{gc_collect, with_watchdog};
+    use crate::sync::tests::{collect_until, gc_collect, with_watchdog};
 
     #[test]
     fn readers_and_writers_survive_stop_the_world() {
         let total = with_watchdog(|| {
             let lock = RwLock::new(0u64);
+            let done = AtomicBool::new(false);
             std::thread::scope(|s| {
-                for _ in 0..2 {
-                    s.spawn(|| write_many(&lock, 20_000));
-                    s.spawn(|| read_many(&lock, 20_000));
-                }
-                s.spawn(|| Python::attach(|py| (0..20).for_each(|_| gc_collect(py))));
+                let collector = s.spawn(|| collect_until(&done));
+                let workers: Vec<_> = (0..2)
+                    .flat_map(|_| {
+                        [
+                            s.spawn(|| write_many(&lock, 20_000)),
+                            s.spawn(|| read_many(&lock, 20_000)),
+                        ]
+                    })
+                    .collect();
+                workers.into_iter().for_each(|w| w.join().unwrap());
+                done.store(true, Ordering::Relaxed);
+                collector.join().unwrap();
             });
             lock.into_inner()
         });
         assert_eq!(total, 40_000);
     }
 
+    /// Every 100th write also runs Python code holding the write lock.
     fn write_many(lock: &RwLock<u64>, times: u64) {
-        Python::attach(|py| (0..times).for_each(|_| *lock.write(py) += 1));
+        Python::attach(|py| {
+            for i in 0..times {
+                let mut guard = lock.write(py);
+                *guard += 1;
+                if i % 100 == 0 {
+                    py.eval("sum(range(10))", None, None).unwrap();
+                }
+            }
+        });
     }
 
     fn read_many(lock: &RwLock<u64>, times: u64) {
