@@ -18,6 +18,8 @@
 pub mod conversion;
 pub mod err;
 pub mod exceptions;
+#[cfg(feature = "executor")]
+pub mod executor;
 pub mod gil_sentinel;
 mod immortal;
 #[doc(hidden)]

@@ -237,6 +237,18 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
     extra_slots.extend(derived_slots(model));
     let checks = field_checks(model);
     let base_impl = base_impl(model);
+    // A class with a Rust base needs its base's value too: it is created
+    // from `(Self, Base)` or an initializer, not converted from `Self`.
+    let into_pyobject = match model.extends {
+        Some(_) => quote!(),
+        None => quote! {
+            impl<'py> ::pyo3_ft::IntoPyObject<'py> for #ident {
+                fn into_pyobject(self, py: ::pyo3_ft::Python<'py>) -> ::pyo3_ft::PyResult<::pyo3_ft::Bound<'py, ::pyo3_ft::types::PyAny>> {
+                    ::std::result::Result::Ok(::pyo3_ft::Bound::new(py, self)?.into_any())
+                }
+            }
+        },
+    };
     quote! {
         #item
 
@@ -286,11 +298,7 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
             }
         }
 
-        impl<'py> ::pyo3_ft::IntoPyObject<'py> for #ident {
-            fn into_pyobject(self, py: ::pyo3_ft::Python<'py>) -> ::pyo3_ft::PyResult<::pyo3_ft::Bound<'py, ::pyo3_ft::types::PyAny>> {
-                ::std::result::Result::Ok(::pyo3_ft::Bound::new(py, self)?.into_any())
-            }
-        }
+        #into_pyobject
 
         #base_impl
     }

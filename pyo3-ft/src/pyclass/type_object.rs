@@ -43,32 +43,56 @@ pub struct ClassInfo {
 }
 
 /// The type object of `T`, created on first use.
+///
+/// Class attributes are added in a second step, after the type exists, so
+/// that a `#[classattr]` may create instances of its own class.
 pub struct LazyTypeObject<T> {
     cell: PyOnceLock<Py<PyType>>,
+    attributes: PyOnceLock<()>,
     marker: PhantomData<T>,
 }
 
-// SAFETY: the cell holds a `Py`, which is `Send + Sync`; `T` is only a marker.
+// SAFETY: the cells hold a `Py` and `()`, both `Send + Sync`; `T` is only a
+// marker.
 unsafe impl<T> Sync for LazyTypeObject<T> {}
+
+thread_local! {
+    /// Classes whose attributes this thread is adding right now.
+    static ADDING_ATTRIBUTES: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 impl<T: PyClass> LazyTypeObject<T> {
     /// An empty cell.
     pub const fn new() -> Self {
         LazyTypeObject {
             cell: PyOnceLock::new(),
+            attributes: PyOnceLock::new(),
             marker: PhantomData,
         }
     }
 
-    /// The type object, created by the first caller (others wait detached).
+    /// The type object, created by the first caller (others wait detached),
+    /// with its class attributes (except while this very thread is adding
+    /// them).
     pub fn get_or_try_init<'py>(
         &'static self,
         py: Python<'py>,
     ) -> PyResult<&'py Bound<'py, PyType>> {
         let ty = self
             .cell
-            .get_or_try_init(py, || create_type_object::<T>(py))?;
-        Ok(ty.bind(py))
+            .get_or_try_init(py, || create_type_object::<T>(py))?
+            .bind(py);
+        let key = self as *const Self as usize;
+        let adding_here = ADDING_ATTRIBUTES.with_borrow(|adding| adding.contains(&key));
+        if self.attributes.get().is_none() && !adding_here {
+            ADDING_ATTRIBUTES.with_borrow_mut(|adding| adding.push(key));
+            let added = self.attributes.get_or_try_init(py, || {
+                add_class_attributes(ty, T::info(), (T::info().items)())
+            });
+            ADDING_ATTRIBUTES.with_borrow_mut(|adding| adding.retain(|&k| k != key));
+            added?;
+        }
+        Ok(ty)
     }
 }
 
@@ -126,6 +150,15 @@ fn getset_table(info: &ClassInfo, items: &PyClassItems) -> *mut ffi::PyGetSetDef
             closure: std::ptr::null_mut(),
         })
         .collect();
+    if info.dict {
+        table.push(ffi::PyGetSetDef {
+            name: c"__dict__".as_ptr(),
+            get: Some(ffi::PyObject_GenericGetDict),
+            set: Some(ffi::PyObject_GenericSetDict),
+            doc: std::ptr::null(),
+            closure: std::ptr::null_mut(),
+        });
+    }
     table.push(ffi::PyGetSetDef {
         name: std::ptr::null(),
         get: None,
@@ -136,14 +169,20 @@ fn getset_table(info: &ClassInfo, items: &PyClassItems) -> *mut ffi::PyGetSetDef
     leak(table)
 }
 
+/// Whether instances are tracked by the collector: they hold a managed
+/// `__dict__` or weak references (CPython keeps those in the GC header), or
+/// the class reports references with `__traverse__`.
+fn has_gc(info: &ClassInfo, items: &PyClassItems) -> bool {
+    info.dict || info.weakref || items.slots.iter().any(|s| s.slot == ffi::Py_tp_traverse)
+}
+
 fn type_flags(info: &ClassInfo, items: &PyClassItems, has_new: bool) -> c_uint {
-    let has_traverse = items.slots.iter().any(|s| s.slot == ffi::Py_tp_traverse);
     let mut flags = ffi::Py_TPFLAGS_DEFAULT | ffi::Py_TPFLAGS_IMMUTABLETYPE;
     for (enabled, flag) in [
         (info.subclass, ffi::Py_TPFLAGS_BASETYPE),
         (info.dict, ffi::Py_TPFLAGS_MANAGED_DICT),
         (info.weakref, ffi::Py_TPFLAGS_MANAGED_WEAKREF),
-        (info.dict || has_traverse, ffi::Py_TPFLAGS_HAVE_GC),
+        (has_gc(info, items), ffi::Py_TPFLAGS_HAVE_GC),
         (!has_new, ffi::Py_TPFLAGS_DISALLOW_INSTANTIATION),
     ] {
         if enabled {
@@ -165,6 +204,18 @@ fn create_type_object<T: PyClass>(py: Python<'_>) -> PyResult<Py<PyType>> {
     ];
     let all_slots = info.extra_slots.iter().chain(items.slots);
     slots.extend(all_slots.map(|s| slot(s.slot, s.func as *mut c_void)));
+    if has_gc(info, items) && !items.slots.iter().any(|s| s.slot == ffi::Py_tp_traverse) {
+        slots.push(slot(
+            ffi::Py_tp_traverse,
+            super::layout::default_traverse as *mut c_void,
+        ));
+    }
+    if info.dict && !items.slots.iter().any(|s| s.slot == ffi::Py_tp_clear) {
+        slots.push(slot(
+            ffi::Py_tp_clear,
+            super::layout::default_clear as *mut c_void,
+        ));
+    }
     let has_new = items.slots.iter().any(|s| s.slot == ffi::Py_tp_new);
     slots.push(slot(0, std::ptr::null_mut()));
     let qualified = match info.module {
@@ -198,7 +249,6 @@ fn create_type_object<T: PyClass>(py: Python<'_>) -> PyResult<Py<PyType>> {
         // not inherited by subclasses, which go through `tp_new`).
         unsafe { (*ty.as_ptr().cast::<ffi::PyTypeObject>()).tp_vectorcall = Some(vectorcall) };
     }
-    add_class_attributes(&ty, info, items)?;
     // SAFETY: the class is new and published only when this returns.
     unsafe { crate::immortal::immortalize_class(&ty) };
     Ok(ty.unbind())

@@ -13,6 +13,14 @@ use crate::instance::Bound;
 
 /// Runs `f` inside a critical section on `object`.
 ///
+/// Use it to read a container consistently with the C API, e.g. several
+/// items of a list that another thread may change. On 3.13, a critical
+/// section on the same object entered *inside* `f` (CPython's own
+/// `list.append`, `dict.__setitem__` and friends enter one) suspends the
+/// outer one, so a check-then-act sequence made of such calls is not atomic;
+/// guard those with a [`Mutex`](crate::sync::Mutex) instead. CPython 3.14
+/// keeps the outer section held.
+///
 /// ```
 /// use pyo3_ft::prelude::*;
 /// use pyo3_ft::sync::critical_section;
@@ -20,9 +28,13 @@ use crate::instance::Bound;
 ///
 /// Python::attach(|py| {
 ///     let list = PyList::new(py, [1, 2, 3])?;
-///     // No other thread can change the list between `len` and `append`.
-///     critical_section(&list, || list.append(list.len()))?;
-///     assert_eq!(list.len(), 4);
+///     // The length and the items are read under one lock: no other thread
+///     // can shrink the list in between.
+///     let (first, last) = critical_section(&list, || -> PyResult<_> {
+///         let last = list.len() - 1;
+///         Ok((list.get_item(0)?.extract::<i64>()?, list.get_item(last)?.extract::<i64>()?))
+///     })?;
+///     assert_eq!((first, last), (1, 3));
 ///     Ok::<_, PyErr>(())
 /// })?;
 /// # Ok::<(), PyErr>(())
