@@ -358,3 +358,15 @@ def test_classes_are_distinct_types():
     assert not isinstance(AtomicCounter(), Counter)
     with pytest.raises(TypeError):
         Counter().incr_with(AtomicCounter)  # returns an AtomicCounter, not an int
+
+
+def test_point_repr_writes_floats_as_python_does():
+    assert repr(Point(1e20, float("nan"))) == "Point(x=1e+20, y=nan)"
+    assert repr(Point(1e-7, float("-inf"))) == "Point(x=1e-07, y=-inf)"
+
+
+def test_atomic_counter_overflow_raises_and_leaves_the_value():
+    c = AtomicCounter(I64_MAX)
+    with pytest.raises(OverflowError, match="AtomicCounter overflowed"):
+        c.incr()
+    assert c.value == I64_MAX

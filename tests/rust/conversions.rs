@@ -354,7 +354,7 @@ fn sequences_become_lists_and_come_back_from_any_iterable() {
         assert_eq!(eval(py, "b'ab'").extract::<Vec<u8>>().unwrap(), [97, 98]);
 
         extract_fails! { py;
-            (Vec<char>, "'abc'") => PyTypeError, "'str' object cannot be converted to 'Vec'";
+            (Vec<char>, "'abc'") => PyTypeError, "'str' object cannot be converted to 'list'";
             (Vec<i32>, "5") => PyTypeError, "'int' object is not iterable";
             (Vec<i32>, "[1, 'two']") => PyTypeError, "cannot be interpreted as an integer";
             ([i32; 2], "[1, 2, 3]") => PyValueError, "expected a sequence of length 2 (got 3)";

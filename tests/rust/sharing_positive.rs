@@ -46,9 +46,12 @@ fn new_counter(py: Python<'_>, start: i64) -> Bound<'_, Counter> {
 fn python_into_spawn() {
     Python::attach(|py| {
         let here = py.none().is_none();
-        let there = thread::spawn(|| Python::attach(|py| py.none().is_none()))
-            .join()
-            .unwrap();
+        // Wait detached: the other thread must be able to attach meanwhile.
+        let there = py.detach(|| {
+            thread::spawn(|| Python::attach(|py| py.none().is_none()))
+                .join()
+                .unwrap()
+        });
         assert!(here && there);
     });
 }
@@ -58,9 +61,11 @@ fn python_into_spawn() {
 fn bound_into_spawn() {
     Python::attach(|py| {
         let obj = py.eval("[1, 2, 3]", None, None).unwrap().unbind();
-        let len = thread::spawn(move || Python::attach(|py| obj.bind(py).len().unwrap()))
-            .join()
-            .unwrap();
+        let len = py.detach(|| {
+            thread::spawn(move || Python::attach(|py| obj.bind(py).len().unwrap()))
+                .join()
+                .unwrap()
+        });
         assert_eq!(len, 3);
     });
 }
@@ -80,9 +85,11 @@ fn borrowed_into_spawn() {
     Python::attach(|py| {
         let obj = py.eval("(1, 2)", None, None).unwrap();
         let owned: Py<PyAny> = obj.as_borrowed().to_owned().unbind();
-        let len = thread::spawn(move || Python::attach(|py| owned.bind(py).len().unwrap()))
-            .join()
-            .unwrap();
+        let len = py.detach(|| {
+            thread::spawn(move || Python::attach(|py| owned.bind(py).len().unwrap()))
+                .join()
+                .unwrap()
+        });
         assert_eq!(len, 2);
     });
 }
@@ -92,11 +99,13 @@ fn borrowed_into_spawn() {
 fn pyref_into_spawn() {
     Python::attach(|py| {
         let counter: Py<Counter> = new_counter(py, 5).unbind();
-        let seen = thread::spawn(move || {
-            Python::attach(|py| counter.bind(py).borrow().count.load(Ordering::Relaxed))
-        })
-        .join()
-        .unwrap();
+        let seen = py.detach(|| {
+            thread::spawn(move || {
+                Python::attach(|py| counter.bind(py).borrow().count.load(Ordering::Relaxed))
+            })
+            .join()
+            .unwrap()
+        });
         assert_eq!(seen, 5);
     });
 }

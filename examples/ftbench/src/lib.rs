@@ -69,8 +69,10 @@ impl Point {
         self.x.hypot(self.y)
     }
 
-    fn __repr__(&self) -> String {
-        format!("Point(x={:?}, y={:?})", self.x, self.y)
+    /// `Point(x=3.0, y=4.0)`, with the coordinates as Python writes floats.
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let repr = |v: f64| -> PyResult<String> { Ok(v.into_pyobject(py)?.repr()?.to_str()?.to_owned()) };
+        Ok(format!("Point(x={}, y={})", repr(self.x)?, repr(self.y)?))
     }
 
     /// Equal by value; `!=` follows from it.
@@ -141,9 +143,13 @@ impl AtomicCounter {
         }
     }
 
+    /// Adds `by`; OverflowError (and no change) if the sum would overflow.
     #[py(signature = (by = 1))]
-    fn incr(&self, by: i64) {
-        self.count.fetch_add(by, Ordering::Relaxed);
+    fn incr(&self, by: i64) -> PyResult<()> {
+        self.count
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |count| count.checked_add(by))
+            .map(drop)
+            .map_err(|_| PyOverflowError::new_err("AtomicCounter overflowed a 64-bit integer"))
     }
 
     #[getter]

@@ -94,7 +94,7 @@ where
             }
         }
         let mut items = Vec::new();
-        for_each_item(object, "Vec", |item| {
+        for_each_item(object, "list", |item| {
             items.push(T::extract(item)?);
             Ok(())
         })?;

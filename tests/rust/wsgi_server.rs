@@ -1,0 +1,844 @@
+//! The WSGI server example, in process, over loopback: a plain PEP 3333
+//! application (`tests/python-apps/plain_app.py`) and a real Flask one
+//! (`flask_app.py`; those tests are skipped, saying so, when Flask is not
+//! importable: `cargo xtask test` installs it into `target/venv-{ft,gil}`,
+//! or point `PYO3FT_TEST_VENV` at a venv of this interpreter that has it).
+//!
+//! Every wait is bounded by [`LIMIT`]; nothing sleeps to synchronize: the
+//! tests observe the application through its own condition variables.
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::{self, SendRequest};
+use hyper::{HeaderMap, Method, Request, StatusCode};
+use hyper_util::rt::TokioIo;
+use pyo3_ft::executor::{Executor, ShutdownMode};
+use pyo3_ft::prelude::*;
+use pyo3_ft::types::PyDict;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use wsgi_server::server::{self, ServeOptions, ServeReport};
+use wsgi_server::{app, Config};
+
+/// The longest any step may take before the test counts as hung.
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn apps_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("python-apps")
+}
+
+/// A server on an ephemeral loopback port, in this process.
+struct TestServer {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<io::Result<ServeReport>>,
+    executor: Arc<Executor>,
+}
+
+impl TestServer {
+    async fn start(spec: &str, workers: usize, options: ServeOptions) -> TestServer {
+        let mut config = Config::new(spec);
+        config.pythonpath.push(apps_dir());
+        let (application, gil) =
+            Python::attach(|py| app::load(py, &config)).unwrap_or_else(|err| panic!("{err}"));
+        // `gil.enabled` may be true for a moment while another test imports
+        // an extension module (3.13t enables the GIL during its init): check
+        // that no import re-enabled it for good.
+        assert!(
+            gil.enabled_by.is_empty(),
+            "the GIL was re-enabled by {:?}",
+            gil.enabled_by
+        );
+        let executor = Arc::new(
+            Executor::builder()
+                .workers(workers)
+                .queue_capacity(256)
+                .build()
+                .unwrap(),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server::serve(
+            listener,
+            application,
+            Arc::clone(&executor),
+            options,
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        TestServer {
+            addr,
+            stop: Some(stop),
+            task,
+            executor,
+        }
+    }
+
+    async fn plain(workers: usize) -> TestServer {
+        TestServer::start("plain_app:app", workers, ServeOptions::default()).await
+    }
+
+    /// Starts the graceful shutdown without waiting for it.
+    fn begin_stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+
+    async fn stop(mut self) -> ServeReport {
+        self.begin_stop();
+        let report = bounded("server shutdown", self.task)
+            .await
+            .unwrap()
+            .unwrap();
+        bounded(
+            "executor shutdown",
+            self.executor.shutdown(ShutdownMode::Drain),
+        )
+        .await;
+        report
+    }
+}
+
+/// Parsed JSON, held as the Python object `json.loads` made (the tests
+/// embed Python anyway); a missing key reads as an absent value.
+struct Json(Option<Py<PyAny>>);
+
+impl Json {
+    fn parse(text: &str) -> PyResult<Json> {
+        Python::attach(|py| {
+            let value = py.import("json")?.call_method1("loads", (text,))?;
+            Ok(Json(Some(value.unbind())))
+        })
+    }
+
+    fn get(&self, key: &str) -> Json {
+        Python::attach(|py| {
+            let value = self.0.as_ref().and_then(|value| {
+                let value = value.bind(py);
+                value
+                    .downcast::<PyDict>()
+                    .ok()?
+                    .get_item(key)
+                    .ok()
+                    .flatten()
+            });
+            Json(value.map(Bound::unbind))
+        })
+    }
+
+    fn extract<T: for<'a, 'py> FromPyObject<'a, 'py>>(&self) -> Option<T> {
+        Python::attach(|py| self.0.as_ref()?.bind(py).extract().ok())
+    }
+
+    fn as_str(&self) -> Option<String> {
+        let text = Python::attach(|py| {
+            self.0
+                .as_ref()
+                .is_some_and(|value| value.bind(py).is_instance_of::<pyo3_ft::types::PyString>())
+        });
+        if text {
+            self.extract()
+        } else {
+            None
+        }
+    }
+
+    fn as_bool(&self) -> Option<bool> {
+        let boolean = Python::attach(|py| {
+            self.0
+                .as_ref()
+                .is_some_and(|value| value.bind(py).is_instance_of::<pyo3_ft::types::PyBool>())
+        });
+        if boolean {
+            self.extract()
+        } else {
+            None
+        }
+    }
+
+    fn as_i64(&self) -> Option<i64> {
+        self.extract()
+    }
+}
+
+impl std::fmt::Display for Json {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = Python::attach(|py| -> PyResult<String> {
+            let Some(value) = &self.0 else {
+                return Ok("<missing>".to_owned());
+            };
+            let kwargs = PyDict::new(py);
+            kwargs.set_item("separators", (",", ":"))?;
+            py.import("json")?
+                .getattr("dumps")?
+                .call((value.bind(py),), Some(&kwargs))?
+                .extract()
+        });
+        f.write_str(&text.map_err(|_| std::fmt::Error)?)
+    }
+}
+
+async fn bounded<F: std::future::Future>(what: &str, future: F) -> F::Output {
+    tokio::time::timeout(LIMIT, future)
+        .await
+        .unwrap_or_else(|_| panic!("hung: {what} took longer than {LIMIT:?}"))
+}
+
+/// A keep-alive client connection.
+async fn connect(addr: SocketAddr) -> SendRequest<Full<Bytes>> {
+    let stream = TcpStream::connect(addr).await.unwrap();
+    let (sender, connection) = http1::handshake(TokioIo::new(stream)).await.unwrap();
+    tokio::spawn(connection);
+    sender
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Reply {
+    fn text(&self) -> &str {
+        std::str::from_utf8(&self.body).unwrap()
+    }
+
+    fn json(&self) -> Json {
+        Json::parse(self.text()).unwrap_or_else(|err| panic!("{err}: {}", self.text()))
+    }
+}
+
+async fn send(
+    sender: &mut SendRequest<Full<Bytes>>,
+    method: Method,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: impl Into<Bytes>,
+) -> Reply {
+    bounded(path, async {
+        sender.ready().await.unwrap();
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", "localhost");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = sender
+            .send_request(request.body(Full::new(body.into())).unwrap())
+            .await
+            .unwrap();
+        let (parts, body) = response.into_parts();
+        Reply {
+            status: parts.status,
+            headers: parts.headers,
+            body: body.collect().await.unwrap().to_bytes(),
+        }
+    })
+    .await
+}
+
+async fn get(addr: SocketAddr, path: &str) -> Reply {
+    send(
+        &mut connect(addr).await,
+        Method::GET,
+        path,
+        &[],
+        Bytes::new(),
+    )
+    .await
+}
+
+/// Sends raw bytes on a new connection and reads until the server closes it.
+async fn raw(addr: SocketAddr, request: &[u8]) -> String {
+    bounded("raw request", async {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        stream.write_all(request).await.unwrap();
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response).await;
+        String::from_utf8_lossy(&response).into_owned()
+    })
+    .await
+}
+
+/// Calls `plain_app.NAME(*args)` in a blocking task (it may wait, detached
+/// inside Python's own locks).
+async fn plain_app_call(name: &'static str, args: Vec<String>) -> bool {
+    bounded(
+        name,
+        tokio::task::spawn_blocking(move || {
+            Python::attach(|py| {
+                let module = py.import("plain_app").unwrap();
+                let args = pyo3_ft::types::PyTuple::new(py, args).unwrap();
+                module
+                    .getattr(name)
+                    .unwrap()
+                    .call1(args)
+                    .unwrap()
+                    .is_truthy()
+                    .unwrap()
+            })
+        }),
+    )
+    .await
+    .unwrap()
+}
+
+/// A token unique within this process.
+fn token(what: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    format!(
+        "{what}-{}",
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routes_environ_and_query_strings() {
+    let server = TestServer::plain(2).await;
+    let hello = get(server.addr, "/hello").await;
+    assert_eq!(hello.status, StatusCode::OK);
+    assert_eq!(hello.text(), "Hello, world!\n");
+    assert_eq!(hello.headers["content-type"], "text/plain; charset=utf-8");
+
+    let missing = get(server.addr, "/nowhere").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    let query = get(server.addr, "/query?a=1&b=two&empty=&c=%20x")
+        .await
+        .json();
+    assert_eq!(query.get("a").as_str().as_deref(), Some("1"));
+    assert_eq!(query.get("b").as_str().as_deref(), Some("two"));
+    assert_eq!(query.get("empty").as_str().as_deref(), Some(""));
+    assert_eq!(
+        query.get("c").as_str().as_deref(),
+        Some("%20x"),
+        "QUERY_STRING is not decoded"
+    );
+
+    let mut client = connect(server.addr).await;
+    let environ = send(
+        &mut client,
+        Method::GET,
+        "/environ/caf%C3%A9/a%2Fb?x=1&y=%C3%A9",
+        &[
+            ("x-custom", "v1"),
+            ("x-custom", "v2"),
+            ("x_smuggled", "no"),
+            ("cookie", "a=1"),
+        ],
+        Bytes::new(),
+    )
+    .await
+    .json();
+    let field = |key: &str| environ.get(key).as_str();
+    assert_eq!(field("REQUEST_METHOD").as_deref(), Some("GET"));
+    assert_eq!(field("SCRIPT_NAME").as_deref(), Some(""));
+    // Percent-decoded, then each byte one character (ISO-8859-1).
+    assert_eq!(
+        field("PATH_INFO").as_deref(),
+        Some("/environ/caf\u{c3}\u{a9}/a/b")
+    );
+    assert_eq!(field("QUERY_STRING").as_deref(), Some("x=1&y=%C3%A9"));
+    assert_eq!(
+        field("RAW_URI").as_deref(),
+        Some("/environ/caf%C3%A9/a%2Fb?x=1&y=%C3%A9")
+    );
+    assert_eq!(field("SERVER_PROTOCOL").as_deref(), Some("HTTP/1.1"));
+    assert_eq!(field("SERVER_NAME").as_deref(), Some("127.0.0.1"));
+    assert_eq!(field("SERVER_PORT"), Some(server.addr.port().to_string()));
+    assert_eq!(field("REMOTE_ADDR").as_deref(), Some("127.0.0.1"));
+    assert!(field("REMOTE_PORT").is_some());
+    assert_eq!(field("HTTP_HOST").as_deref(), Some("localhost"));
+    assert_eq!(field("HTTP_X_CUSTOM").as_deref(), Some("v1, v2"));
+    assert_eq!(field("HTTP_COOKIE").as_deref(), Some("a=1"));
+    assert_eq!(
+        field("HTTP_X_SMUGGLED"),
+        None,
+        "a header with an underscore got through"
+    );
+    assert_eq!(field("CONTENT_LENGTH"), None);
+    assert_eq!(field("wsgi.url_scheme").as_deref(), Some("http"));
+    assert_eq!(environ.get("wsgi.version").to_string(), "[1,0]");
+    for (key, value) in [
+        ("wsgi.multithread", true),
+        ("wsgi.multiprocess", false),
+        ("wsgi.run_once", false),
+        ("wsgi.input_terminated", true),
+        ("wsgi.input.read", true),
+        ("wsgi.errors.write", true),
+    ] {
+        assert_eq!(environ.get(key).as_bool(), Some(value), "{key}");
+    }
+
+    // Keep-alive: the same connection, the same client port.
+    let again = send(&mut client, Method::GET, "/environ", &[], Bytes::new())
+        .await
+        .json();
+    assert_eq!(
+        again.get("REMOTE_PORT").as_str(),
+        environ.get("REMOTE_PORT").as_str()
+    );
+
+    let post = send(
+        &mut client,
+        Method::POST,
+        "/environ",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        "a=1",
+    )
+    .await
+    .json();
+    assert_eq!(
+        post.get("CONTENT_TYPE").as_str().as_deref(),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(post.get("CONTENT_LENGTH").as_str().as_deref(), Some("3"));
+
+    let reason = get(server.addr, "/reason").await;
+    assert_eq!(reason.status.as_u16(), 299);
+    let empty = get(server.addr, "/empty").await;
+    assert_eq!(
+        (empty.status, empty.body.len()),
+        (StatusCode::NO_CONTENT, 0)
+    );
+    let head = send(&mut client, Method::HEAD, "/hello", &[], Bytes::new()).await;
+    assert_eq!((head.status, head.body.len()), (StatusCode::OK, 0));
+    assert_eq!(head.headers["content-length"], "14");
+
+    let gil = get(server.addr, "/gil").await.json();
+    assert!(gil.get("gil_enabled").as_bool().is_some());
+    let report = server.stop().await;
+    assert_eq!(report.aborted, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn script_name_is_stripped_from_the_path() {
+    let options = ServeOptions {
+        script_name: "/api".to_owned(),
+        ..ServeOptions::default()
+    };
+    let server = TestServer::start("plain_app:app", 1, options).await;
+    let environ = get(server.addr, "/api/environ").await.json();
+    assert_eq!(environ.get("SCRIPT_NAME").as_str().as_deref(), Some("/api"));
+    assert_eq!(
+        environ.get("PATH_INFO").as_str().as_deref(),
+        Some("/environ")
+    );
+    let outside = get(server.addr, "/apix/environ").await;
+    assert_eq!(outside.status, StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_bodies_stream_into_wsgi_input() {
+    let server = TestServer::plain(2).await;
+    let mut client = connect(server.addr).await;
+    // 1 MiB that is not periodic in any small unit.
+    let body: Vec<u8> = (0..1u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    for path in ["/echo", "/echo?chunk=1000", "/echo?chunk=65536"] {
+        let echoed = send(&mut client, Method::POST, path, &[], body.clone()).await;
+        assert_eq!(echoed.status, StatusCode::OK, "{path}");
+        assert_eq!(echoed.headers["content-length"], (1u32 << 20).to_string());
+        assert!(echoed.body == body, "{path}: the body came back changed");
+    }
+
+    // A chunked body without Content-Length: wsgi.input ends where it ends.
+    let reply = raw(
+        server.addr,
+        b"POST /lines HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n\
+          6\r\nfirst\n\r\n3\r\nsec\r\n7\r\nond\nthr\r\n4\r\nee\nf\r\n4\r\nour\n\r\n0\r\n\r\n",
+    )
+    .await;
+    assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
+    let json = Json::parse(reply.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    assert_eq!(json.get("first").as_str().as_deref(), Some("first\n"));
+    assert_eq!(json.get("second").as_str().as_deref(), Some("second\n"));
+    assert_eq!(json.get("rest").as_i64(), Some(2));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn responses_stream_as_the_application_yields() {
+    let server = TestServer::plain(2).await;
+    let tag = token("stream");
+    let streamed = get(server.addr, &format!("/stream?n=50&size=1000&token={tag}")).await;
+    assert_eq!(streamed.status, StatusCode::OK);
+    assert_eq!(streamed.headers["transfer-encoding"], "chunked");
+    assert_eq!(streamed.body.len(), 50_000);
+    assert!(streamed
+        .body
+        .chunks(1000)
+        .enumerate()
+        .all(|(i, chunk)| chunk.iter().all(|&b| b == 65 + (i % 26) as u8)));
+    assert!(
+        plain_app_call("wait_closed", vec![tag]).await,
+        "close() was not called"
+    );
+
+    // The first chunk arrives while the application still waits to
+    // produce the second.
+    let tag = token("gated");
+    let mut client = connect(server.addr).await;
+    let request = Request::get(format!("/stream-gated?token={tag}"))
+        .header("host", "localhost")
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    let response = bounded("gated head", client.send_request(request))
+        .await
+        .unwrap();
+    let mut body = response.into_body();
+    let first = bounded("first chunk", body.frame()).await.unwrap().unwrap();
+    assert_eq!(first.into_data().unwrap(), "first");
+    bounded(
+        "open gate",
+        tokio::task::spawn_blocking({
+            let tag = tag.clone();
+            move || {
+                Python::attach(|py| {
+                    let module = py.import("plain_app").unwrap();
+                    module
+                        .getattr("gate")
+                        .unwrap()
+                        .call1((tag,))
+                        .unwrap()
+                        .call_method0("set")
+                        .unwrap();
+                })
+            }
+        }),
+    )
+    .await
+    .unwrap();
+    let rest = bounded("rest", body.collect()).await.unwrap().to_bytes();
+    assert_eq!(rest, "second");
+    assert!(plain_app_call("wait_closed", vec![tag]).await);
+
+    // The imperative write() of PEP 3333, mixed with a returned body.
+    let written = get(server.addr, "/write").await;
+    assert_eq!(written.text(), "written then returned");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn application_errors_give_500_and_the_server_keeps_serving() {
+    let server = TestServer::plain(2).await;
+    let mut client = connect(server.addr).await;
+    for path in [
+        "/error",
+        "/no-start-response",
+        "/str-body",
+        "/bad-header",
+        "/twice",
+    ] {
+        let failed = send(&mut client, Method::GET, path, &[], Bytes::new()).await;
+        assert_eq!(failed.status, StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+        assert_eq!(failed.text(), "Internal Server Error\n");
+        // The same keep-alive connection serves the next request.
+        let ok = send(&mut client, Method::GET, "/hello", &[], Bytes::new()).await;
+        assert_eq!(ok.status, StatusCode::OK, "after {path}");
+    }
+
+    // exc_info before the headers went out replaces them.
+    let handled = send(&mut client, Method::GET, "/exc-info", &[], Bytes::new()).await;
+    assert_eq!(handled.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(handled.headers["x-handled"], "yes");
+    assert_eq!(handled.text(), "handled");
+
+    // A failure after the headers went out aborts the response (the client
+    // must not take a truncated body for a whole one), and close() runs.
+    for path in ["/error-after-start", "/exc-info-after-send"] {
+        let tag = token("after-start");
+        let mut doomed = connect(server.addr).await;
+        let request = Request::get(format!("{path}?token={tag}"))
+            .header("host", "localhost")
+            .body(Full::new(Bytes::new()))
+            .unwrap();
+        // Whether the head got out before the abort is a race; either way
+        // the exchange must fail.
+        if let Ok(response) = bounded(path, doomed.send_request(request)).await {
+            assert_eq!(response.status(), StatusCode::OK);
+            let body = bounded(path, response.into_body().collect()).await;
+            assert!(body.is_err(), "{path}: an aborted body looked complete");
+        }
+        if path == "/error-after-start" {
+            assert!(plain_app_call("wait_closed", vec![tag]).await);
+        }
+    }
+    assert_eq!(get(server.addr, "/hello").await.status, StatusCode::OK);
+    let metrics = server.executor.metrics();
+    assert_eq!(
+        (metrics.failed, metrics.panicked),
+        (0, 0),
+        "errors are handled inside the job"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_get_400() {
+    let server = TestServer::plain(1).await;
+    for request in [
+        &b"GARBAGE\r\n\r\n"[..],
+        b"GET /hello HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n",
+        b"GET /hello HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n",
+        b"GET /hel lo HTTP/1.1\r\nHost: x\r\n\r\n",
+    ] {
+        let reply = raw(server.addr, request).await;
+        assert!(
+            reply.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+            "{:?} got {reply:?}",
+            String::from_utf8_lossy(request)
+        );
+    }
+    assert_eq!(get(server.addr, "/hello").await.status, StatusCode::OK);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_concurrent_keep_alive_clients() {
+    const CLIENTS: usize = 100;
+    const REQUESTS: usize = 5;
+    let server = TestServer::plain(2).await;
+    let addr = server.addr;
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|client| {
+            tokio::spawn(async move {
+                let mut connection = connect(addr).await;
+                let mut ports = std::collections::HashSet::new();
+                for seq in 0..REQUESTS {
+                    let path = format!("/environ?client={client}&seq={seq}");
+                    let environ = send(&mut connection, Method::GET, &path, &[], Bytes::new())
+                        .await
+                        .json();
+                    let expected = format!("client={client}&seq={seq}");
+                    assert_eq!(
+                        environ.get("QUERY_STRING").as_str().as_deref(),
+                        Some(expected.as_str())
+                    );
+                    ports.insert(environ.get("REMOTE_PORT").as_str().unwrap());
+                }
+                assert_eq!(ports.len(), 1, "client {client} was reconnected");
+            })
+        })
+        .collect();
+    for client in clients {
+        bounded("clients", client).await.unwrap();
+    }
+    let report = server.stop().await;
+    assert_eq!(report.connections, CLIENTS as u64);
+    assert_eq!(report.aborted, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_lets_requests_in_flight_complete() {
+    const IN_FLIGHT: usize = 4;
+    let mut server = TestServer::plain(IN_FLIGHT).await;
+    let addr = server.addr;
+    // An idle keep-alive connection: closed at once by the shutdown.
+    let mut idle = connect(addr).await;
+    assert_eq!(
+        send(&mut idle, Method::GET, "/hello", &[], Bytes::new())
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let waiting: Vec<_> = (0..IN_FLIGHT)
+        .map(|_| tokio::spawn(async move { get(addr, "/wait").await }))
+        .collect();
+    assert!(
+        plain_app_call("wait_waiting", vec![IN_FLIGHT.to_string()]).await,
+        "the requests never reached the application"
+    );
+    server.begin_stop();
+    // The listener closes: new connections are refused.
+    bounded("listener closed", async {
+        while TcpStream::connect(addr).await.is_ok() {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    // Release the requests in flight; each completes normally.
+    bounded(
+        "release",
+        tokio::task::spawn_blocking(|| {
+            Python::attach(|py| {
+                let module = py.import("plain_app").unwrap();
+                module
+                    .getattr("release")
+                    .unwrap()
+                    .call_method0("set")
+                    .unwrap();
+            })
+        }),
+    )
+    .await
+    .unwrap();
+    for request in waiting {
+        let reply = bounded("in-flight request", request).await.unwrap();
+        assert_eq!((reply.status, reply.text()), (StatusCode::OK, "released"));
+    }
+    let report = server.stop().await;
+    assert_eq!(report.aborted, 0);
+    assert!(
+        idle.ready().await.is_err(),
+        "the idle connection stayed open"
+    );
+}
+
+/// Adds the test venv's site-packages; false (after saying why) if Flask is
+/// not importable even then.
+fn flask_available() -> bool {
+    let venv = std::env::var_os("PYO3FT_TEST_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let kind = if pyo3_ft::runtime::build_info::GIL_DISABLED {
+                "ft"
+            } else {
+                "gil"
+            };
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .unwrap()
+                .join("target")
+                .join(format!("venv-{kind}"))
+        });
+    Python::attach(|py| {
+        if py.import("flask").is_ok() {
+            return true;
+        }
+        if venv.is_dir() {
+            if let Err(err) = app::add_venv(py, &venv) {
+                eprintln!("SKIPPED (Flask): {} is not usable: {err}", venv.display());
+                return false;
+            }
+        }
+        match py.import("flask") {
+            Ok(_) => true,
+            Err(err) => {
+                eprintln!(
+                    "SKIPPED (Flask): flask is not importable ({err}); `cargo xtask test` installs it \
+                     into {}, or set PYO3FT_TEST_VENV to a venv of this interpreter that has it",
+                    venv.display()
+                );
+                false
+            }
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flask_application() {
+    if !flask_available() {
+        return;
+    }
+    let server = TestServer::start("flask_app:app", 2, ServeOptions::default()).await;
+    let mut client = connect(server.addr).await;
+    let index = send(&mut client, Method::GET, "/", &[], Bytes::new()).await;
+    assert_eq!(
+        (index.status, index.text()),
+        (StatusCode::OK, "Hello from Flask!\n")
+    );
+
+    let item = send(
+        &mut client,
+        Method::GET,
+        "/items/42?q=x%20y&tag=a&tag=b",
+        &[],
+        Bytes::new(),
+    )
+    .await
+    .json();
+    assert_eq!(item.get("id").as_i64(), Some(42));
+    assert_eq!(item.get("q").as_str().as_deref(), Some("x y"));
+    assert_eq!(item.get("tags").to_string(), r#"["a","b"]"#);
+
+    // UTF-8 in the path survives the ISO-8859-1 native string.
+    let greet = send(
+        &mut client,
+        Method::GET,
+        "/greet/caf%C3%A9",
+        &[],
+        Bytes::new(),
+    )
+    .await
+    .json();
+    assert_eq!(greet.get("name").as_str().as_deref(), Some("café"));
+
+    let missing = send(&mut client, Method::GET, "/nowhere", &[], Bytes::new()).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    let body: Vec<u8> = (0..1u32 << 20).map(|i| (i % 251) as u8).collect();
+    let echoed = send(&mut client, Method::POST, "/echo", &[], body.clone()).await;
+    assert_eq!(echoed.status, StatusCode::OK);
+    assert!(echoed.body == body, "Flask echoed a different body");
+
+    let form = send(
+        &mut client,
+        Method::POST,
+        "/form",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        "name=pyo3&lang=rust",
+    )
+    .await
+    .json();
+    assert_eq!(form.get("lang").as_str().as_deref(), Some("rust"));
+
+    let streamed = send(&mut client, Method::GET, "/stream?n=3", &[], Bytes::new()).await;
+    assert_eq!(streamed.text(), "line 0\nline 1\nline 2\n");
+    assert_eq!(streamed.headers["transfer-encoding"], "chunked");
+
+    let failed = send(&mut client, Method::GET, "/error", &[], Bytes::new()).await;
+    assert_eq!(failed.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let after = send(&mut client, Method::GET, "/", &[], Bytes::new()).await;
+    assert_eq!(after.status, StatusCode::OK);
+
+    // Concurrent keep-alive clients on Flask too.
+    let addr = server.addr;
+    let clients: Vec<_> = (0..20)
+        .map(|i| {
+            tokio::spawn(async move {
+                let mut connection = connect(addr).await;
+                for j in 0..5 {
+                    let reply = send(
+                        &mut connection,
+                        Method::GET,
+                        &format!("/items/{i}?q={j}"),
+                        &[],
+                        Bytes::new(),
+                    )
+                    .await
+                    .json();
+                    assert_eq!(reply.get("id").as_i64(), Some(i));
+                    assert_eq!(
+                        reply.get("q").as_str().as_deref(),
+                        Some(j.to_string().as_str())
+                    );
+                }
+            })
+        })
+        .collect();
+    for client in clients {
+        bounded("flask clients", client).await.unwrap();
+    }
+    let gil = Python::attach(pyo3_ft::gil_sentinel::status).unwrap();
+    assert!(
+        gil.enabled_by.is_empty(),
+        "importing Flask re-enabled the GIL: {:?}",
+        gil.enabled_by
+    );
+    server.stop().await;
+}
