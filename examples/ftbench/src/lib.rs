@@ -38,7 +38,11 @@ fn make_tuple<'py>(obj: &Bound<'py, PyAny>, n: usize) -> PyResult<Bound<'py, PyT
 /// `"Hello, " + name + punctuation`.
 #[pyfunction(signature = (name, /, *, punctuation = "!"))]
 fn greet(name: &str, punctuation: &str) -> String {
-    format!("Hello, {name}{punctuation}")
+    let mut greeting = String::with_capacity(7 + name.len() + punctuation.len());
+    greeting.push_str("Hello, ");
+    greeting.push_str(name);
+    greeting.push_str(punctuation);
+    greeting
 }
 
 /// Panics in Rust with `msg`: Python sees a `PanicException`.

@@ -75,9 +75,11 @@ where
         unsafe {
             let raw = list.as_ptr().cast::<ffi::PyListObject>();
             let len = ffi::Py_SIZE(list.as_ptr()) as usize;
-            (0..len)
-                .map(|i| T::extract_exact(Borrowed::from_ptr(list.py(), *(*raw).ob_item.add(i))))
-                .collect()
+            let mut items = Vec::with_capacity(len);
+            for i in 0..len {
+                items.push(T::extract_exact(Borrowed::from_ptr(list.py(), *(*raw).ob_item.add(i)))?);
+            }
+            Some(items)
         }
     })
 }

@@ -42,6 +42,9 @@ macro_rules! signed_int {
         impl FromPyObject<'_, '_> for $ty {
             #[inline]
             fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+                if let Some(value) = Self::extract_exact(object) {
+                    return Ok(value);
+                }
                 // SAFETY: `object` is alive; `__index__` is used for non-ints.
                 let value = unsafe { ffi::PyLong_AsLongLong(object.as_ptr()) };
                 if value == -1 {
@@ -94,6 +97,9 @@ fn exact_i64(object: Borrowed<'_, '_, PyAny>) -> Option<i64> {
     unsafe {
         if ffi::Py_TYPE(object.as_ptr()) != std::ptr::addr_of_mut!(ffi::PyLong_Type) {
             return None;
+        }
+        if ffi::PyUnstable_Long_IsCompact(object.as_ptr()) {
+            return Some(ffi::PyUnstable_Long_CompactValue(object.as_ptr()) as i64);
         }
         let mut overflow: c_int = 0;
         let value = ffi::PyLong_AsLongLongAndOverflow(object.as_ptr(), &mut overflow);

@@ -112,6 +112,13 @@ impl FunctionDescription {
         output: &mut [Option<Borrowed<'a, 'py, PyAny>>],
     ) -> PyResult<Extras<'py>> {
         let nargs = nargs as usize;
+        if kwnames.is_null() && self.takes_positionally(nargs) {
+            // The common case: positional arguments only, all accepted.
+            for (index, slot) in output.iter_mut().take(nargs).enumerate() {
+                *slot = Some(Borrowed::from_ptr(py, *args.add(index)));
+            }
+            return Ok(Extras::none());
+        }
         let args: &'a [*mut ffi::PyObject] = if args.is_null() {
             &[]
         } else {
@@ -239,8 +246,26 @@ impl FunctionDescription {
         }
     }
 
+    /// Whether `nargs` positional arguments and no keywords satisfy the
+    /// signature without `*args`.
+    #[inline]
+    fn takes_positionally(&self, nargs: usize) -> bool {
+        !self.varargs
+            && (self.required_positional..=self.positional.len()).contains(&nargs)
+            && self.keyword_only.iter().all(|k| !k.required)
+    }
+
     /// Reports required parameters that received nothing.
     fn check_missing(&self, output: &[Option<Borrowed<'_, '_, PyAny>>]) -> PyResult<()> {
+        let positional_given = output[..self.required_positional].iter().all(Option::is_some);
+        let keywords_given = self
+            .keyword_only
+            .iter()
+            .zip(&output[self.positional.len()..])
+            .all(|(param, slot)| !param.required || slot.is_some());
+        if positional_given && keywords_given {
+            return Ok(());
+        }
         let missing_positional: Vec<&str> = self.positional[..self.required_positional]
             .iter()
             .zip(output)

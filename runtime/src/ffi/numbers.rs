@@ -16,6 +16,37 @@ pub struct PyFloatObject {
     pub ob_fval: c_double,
 }
 
+/// `PyLongObject` (`Include/cpython/longintrepr.h`) with 30-bit digits,
+/// the configuration of every 64-bit build.
+#[repr(C)]
+pub struct PyLongObject {
+    pub ob_base: PyObject,
+    /// Number of digits shifted left by 3, then the sign in the low 2 bits
+    /// (0 positive, 1 zero, 2 negative).
+    pub lv_tag: usize,
+    pub ob_digit: [u32; 1],
+}
+
+/// `PyUnstable_Long_IsCompact`: the value fits in one digit.
+///
+/// # Safety
+/// `op` must be a live `int`.
+#[inline(always)]
+pub unsafe fn PyUnstable_Long_IsCompact(op: *mut PyObject) -> bool {
+    (*op.cast::<PyLongObject>()).lv_tag < (2 << 3)
+}
+
+/// `PyUnstable_Long_CompactValue` of a compact `int`.
+///
+/// # Safety
+/// `op` must be a live compact `int`.
+#[inline(always)]
+pub unsafe fn PyUnstable_Long_CompactValue(op: *mut PyObject) -> Py_ssize_t {
+    let long = op.cast::<PyLongObject>();
+    let sign = 1 - ((*long).lv_tag & 3) as Py_ssize_t;
+    sign * (*long).ob_digit[0] as Py_ssize_t
+}
+
 extern "C" {
     pub fn PyLong_FromLong(v: c_long) -> *mut PyObject;
     pub fn PyLong_FromLongLong(v: c_longlong) -> *mut PyObject;

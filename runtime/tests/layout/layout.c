@@ -73,6 +73,11 @@ static void object(void)
     STRUCT(PyTupleObject);
     FIELD(PyTupleObject, ob_base);
     FIELD(PyTupleObject, ob_item);
+
+    STRUCT(PyListObject);
+    FIELD(PyListObject, ob_base);
+    FIELD(PyListObject, ob_item);
+    FIELD(PyListObject, allocated);
 }
 
 static void type_object(void)
