@@ -11,4 +11,5 @@
 
 pub mod build_info;
 pub mod ffi;
+pub mod thread_id;
 pub mod thread_state;

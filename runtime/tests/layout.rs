@@ -263,7 +263,11 @@ fn object_header_layout() {
             layout!(PyMutex { _bits }),
             layout!(PyFloatObject { ob_base, ob_fval }),
             layout!(PyTupleObject { ob_base, ob_item }),
-            layout!(PyListObject { ob_base, ob_item, allocated }),
+            layout!(PyListObject {
+                ob_base,
+                ob_item,
+                allocated
+            }),
         ]
         .concat(),
     );

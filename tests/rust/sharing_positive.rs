@@ -129,7 +129,13 @@ fn pyrefmut_into_spawn() {
 #[test]
 fn bound_through_channel() {
     let (tx, rx) = mpsc::channel::<Py<PyAny>>();
-    let worker = thread::spawn(move || Python::attach(|py| rx.recv().unwrap().bind(py).is_none()));
+    // The worker waits for the object detached, so the sender can attach.
+    let worker = thread::spawn(move || {
+        Python::attach(|py| {
+            let received = py.detach(|| rx.recv().unwrap());
+            received.bind(py).is_none()
+        })
+    });
     Python::attach(|py| tx.send(py.none().unbind()).unwrap());
     assert!(worker.join().unwrap());
 }

@@ -1,7 +1,8 @@
 //! The three storage models of a `#[pyclass]` value.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, UnsafeCell};
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::err::{PyErr, PyResult};
 use crate::exceptions::PyRuntimeError;
@@ -97,60 +98,50 @@ unsafe impl<T> ClassStorage<T> for Frozen<T> {
 /// raises `RuntimeError` instead.
 pub struct Mutable<T> {
     lock: RwLock<T>,
+    /// The thread holding the lock exclusively, or 0.
+    writer: AtomicUsize,
+    /// The method that holds it exclusively: written and read only by the
+    /// `writer` thread.
+    writer_method: UnsafeCell<&'static str>,
 }
 
 mod held {
-    //! The `mutable` objects this thread holds, to turn self-deadlocks into
-    //! errors.
+    //! The `mutable` objects this thread holds shared, so that asking for
+    //! them exclusively on the same thread is an error, not a deadlock.
+    //! (Exclusive holders are recorded in the object itself.)
 
     use std::cell::RefCell;
 
-    /// One held borrow.
-    pub struct Held {
-        pub address: usize,
-        pub exclusive: bool,
-        pub method: &'static str,
+    /// One shared borrow held by this thread.
+    struct Held {
+        address: usize,
+        method: &'static str,
     }
 
     thread_local! {
         static HELD: RefCell<Vec<Held>> = const { RefCell::new(Vec::new()) };
     }
 
-    /// The strongest borrow this thread holds on `address`, if any.
-    pub fn find(address: usize) -> Option<(bool, &'static str)> {
-        HELD.with_borrow(|held| {
-            held.iter()
-                .filter(|h| h.address == address)
-                .map(|h| (h.exclusive, h.method))
-                .max_by_key(|(exclusive, _)| *exclusive)
-        })
+    /// The method holding a shared borrow of `address` on this thread.
+    pub fn find(address: usize) -> Option<&'static str> {
+        HELD.with_borrow(|held| held.iter().find(|h| h.address == address).map(|h| h.method))
     }
 
-    /// Records a borrow until the returned token drops.
-    pub fn push(address: usize, exclusive: bool, method: &'static str) -> Token {
-        HELD.with_borrow_mut(|held| {
-            held.push(Held {
-                address,
-                exclusive,
-                method,
-            })
-        });
-        Token { address, exclusive }
+    /// Records a shared borrow until the returned token drops.
+    pub fn push(address: usize, method: &'static str) -> Token {
+        HELD.with_borrow_mut(|held| held.push(Held { address, method }));
+        Token { address }
     }
 
     /// Removes its record when dropped.
     pub struct Token {
         address: usize,
-        exclusive: bool,
     }
 
     impl Drop for Token {
         fn drop(&mut self) {
             HELD.with_borrow_mut(|held| {
-                if let Some(i) = held
-                    .iter()
-                    .rposition(|h| h.address == self.address && h.exclusive == self.exclusive)
-                {
+                if let Some(i) = held.iter().rposition(|h| h.address == self.address) {
                     held.remove(i);
                 }
             });
@@ -161,19 +152,12 @@ mod held {
 /// The `RuntimeError` for a re-entrant borrow.
 fn reentry_error(method: &'static str, holder: &'static str, exclusive: bool) -> PyErr {
     let how = if exclusive { "exclusively" } else { "shared" };
-    let caller = if method.is_empty() {
-        "a borrow"
-    } else {
-        method
-    };
-    let holder = if holder.is_empty() {
-        "a borrow"
-    } else {
-        holder
-    };
+    let name = |m: &'static str| if m.is_empty() { "a borrow" } else { m };
     PyRuntimeError::new_err(format!(
-        "{caller}() was called while {holder}() holds the same object {how} on this thread; \
-         this re-entry would deadlock"
+        "{}() was called while {}() holds the same object {how} on this thread; \
+         this re-entry would deadlock",
+        name(method),
+        name(holder)
     ))
 }
 
@@ -194,7 +178,14 @@ impl<T> Deref for MutableRef<'_, T> {
 /// Exclusive borrow of a `mutable` class.
 pub struct MutableRefMut<'a, T> {
     guard: RwLockWriteGuard<'a, T>,
-    _held: held::Token,
+    writer: &'a AtomicUsize,
+}
+
+impl<T> Drop for MutableRefMut<'_, T> {
+    fn drop(&mut self) {
+        // Cleared before the guard (a field) unlocks.
+        self.writer.store(0, Ordering::Relaxed);
+    }
 }
 
 impl<T> Deref for MutableRefMut<'_, T> {
@@ -215,10 +206,40 @@ impl<T> Mutable<T> {
     fn address(&self) -> usize {
         self as *const Self as usize
     }
+
+    /// The method holding the lock exclusively, if this thread holds it.
+    fn held_exclusively_here(&self) -> Option<&'static str> {
+        let here = pyo3_ft_runtime::thread_id::current();
+        // SAFETY: `writer_method` is only accessed by the thread recorded in
+        // `writer`, which is this one.
+        (self.writer.load(Ordering::Relaxed) == here).then(|| unsafe { *self.writer_method.get() })
+    }
+
+    /// Records this thread as the exclusive holder.
+    fn exclusive<'a>(
+        &'a self,
+        guard: RwLockWriteGuard<'a, T>,
+        method: &'static str,
+    ) -> MutableRefMut<'a, T> {
+        // SAFETY: this thread holds the lock exclusively, so no other thread
+        // is the recorded writer or reads `writer_method`.
+        unsafe { *self.writer_method.get() = method };
+        self.writer
+            .store(pyo3_ft_runtime::thread_id::current(), Ordering::Relaxed);
+        MutableRefMut {
+            guard,
+            writer: &self.writer,
+        }
+    }
 }
 
-// SAFETY: `RwLock` needs `T: Send + Sync` to be shared, which `#[pyclass]`
-// checks; readers and writers are excluded by the lock.
+// SAFETY: `writer_method` is only touched by the thread holding the lock
+// exclusively; the rest is the `RwLock` (shared needs `T: Send + Sync`,
+// which `#[pyclass]` checks) and an atomic.
+unsafe impl<T: Send + Sync> Sync for Mutable<T> {}
+
+// SAFETY: readers and writers are excluded by the lock; re-entry on one
+// thread is refused before it could alias.
 unsafe impl<T> ClassStorage<T> for Mutable<T> {
     type Ref<'a>
         = MutableRef<'a, T>
@@ -228,19 +249,23 @@ unsafe impl<T> ClassStorage<T> for Mutable<T> {
     fn new(value: T) -> Self {
         Mutable {
             lock: RwLock::new(value),
+            writer: AtomicUsize::new(0),
+            writer_method: UnsafeCell::new(""),
         }
     }
 
     fn borrow<'a>(&'a self, py: Python<'_>, method: &'static str) -> PyResult<MutableRef<'a, T>> {
+        if let Some(holder) = self.held_exclusively_here() {
+            return Err(reentry_error(method, holder, true));
+        }
         let guard = match held::find(self.address()) {
-            Some((true, holder)) => return Err(reentry_error(method, holder, true)),
             // A second shared borrow must not queue behind a waiting writer.
-            Some((false, _)) => self.lock.read_recursive(py),
+            Some(_) => self.lock.read_recursive(py),
             None => self.lock.read(py),
         };
         Ok(MutableRef {
             guard,
-            _held: held::push(self.address(), false, method),
+            _held: held::push(self.address(), method),
         })
     }
 
@@ -267,27 +292,24 @@ impl<T> ClassStorageMut<T> for Mutable<T> {
     where
         T: 'a;
 
+    /// The uncontended path touches no thread-local: the lock is free, so
+    /// this thread cannot be holding it.
     fn borrow_mut<'a>(
         &'a self,
         py: Python<'_>,
         method: &'static str,
     ) -> PyResult<MutableRefMut<'a, T>> {
-        if let Some((exclusive, holder)) = held::find(self.address()) {
-            return Err(reentry_error(method, holder, exclusive));
+        if let Some(guard) = self.lock.try_write() {
+            return Ok(self.exclusive(guard, method));
         }
-        Ok(MutableRefMut {
-            guard: self.lock.write(py),
-            _held: held::push(self.address(), true, method),
-        })
+        if let Some(holder) = self.held_exclusively_here() {
+            return Err(reentry_error(method, holder, true));
+        }
+        if let Some(holder) = held::find(self.address()) {
+            return Err(reentry_error(method, holder, false));
+        }
+        Ok(self.exclusive(self.lock.write(py), method))
     }
-}
-
-/// An address unique to the current thread while it runs.
-fn thread_mark() -> usize {
-    thread_local! {
-        static MARK: u8 = const { 0 };
-    }
-    MARK.with(|mark| mark as *const u8 as usize)
 }
 
 /// `#[pyclass(unsendable)]`: any value, usable only on the thread that
@@ -299,7 +321,7 @@ pub struct Unsendable<T> {
 
 impl<T> Unsendable<T> {
     fn check_thread(&self, method: &'static str) -> PyResult<()> {
-        if thread_mark() == self.owner {
+        if pyo3_ft_runtime::thread_id::current() == self.owner {
             return Ok(());
         }
         Err(PyRuntimeError::new_err(format!(
@@ -335,7 +357,7 @@ unsafe impl<T> ClassStorage<T> for Unsendable<T> {
 
     fn new(value: T) -> Self {
         Unsendable {
-            owner: thread_mark(),
+            owner: pyo3_ft_runtime::thread_id::current(),
             cell: RefCell::new(value),
         }
     }
@@ -357,7 +379,7 @@ unsafe impl<T> ClassStorage<T> for Unsendable<T> {
     }
 
     unsafe fn drop_in_place(this: *mut Self, class: &'static str) {
-        if thread_mark() == (*this).owner {
+        if pyo3_ft_runtime::thread_id::current() == (*this).owner {
             std::ptr::drop_in_place(this);
             return;
         }

@@ -27,36 +27,12 @@ extern "C" {
 /// Whether the biased fast path is compiled in.
 const INLINE: bool = cfg!(inline_refcount);
 
-/// The value CPython stores in `ob_tid`: the thread pointer (`_Py_ThreadId`).
-#[cfg(all(inline_refcount, target_arch = "x86_64"))]
-#[inline(always)]
-fn thread_id() -> usize {
-    let tid: usize;
-    // SAFETY: on x86_64 Linux `fs:0` holds the thread control block's own
-    // address; reading it has no side effects.
-    unsafe {
-        std::arch::asm!("mov {}, qword ptr fs:0", out(reg) tid, options(nostack, readonly, preserves_flags));
-    }
-    tid
-}
-
-#[cfg(all(inline_refcount, target_arch = "aarch64"))]
-#[inline(always)]
-fn thread_id() -> usize {
-    let tid: usize;
-    // SAFETY: `tpidr_el0` is the thread pointer register; reading it has no
-    // side effects.
-    unsafe {
-        std::arch::asm!("mrs {}, tpidr_el0", out(reg) tid, options(nomem, nostack, preserves_flags));
-    }
-    tid
-}
-
 #[cfg(inline_refcount)]
 mod biased {
     use std::sync::atomic::{AtomicIsize, AtomicU32, AtomicUsize, Ordering::Relaxed};
 
-    use super::{thread_id, PyObject};
+    use super::PyObject;
+    use crate::thread_id::current as thread_id;
 
     const IMMORTAL_LOCAL: u32 = u32::MAX;
     const SHARED_SHIFT: isize = 2;
