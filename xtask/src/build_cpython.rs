@@ -57,14 +57,9 @@ pub fn build(cache_root: &Path, tarball: &Path, kind: Kind, replace: bool) -> Re
         return Ok(installed.python());
     }
     let work = build_root.join(&name);
-    util::remove_dir(&work)?;
-    util::create_dir(&work.join("obj"))?;
-    fs::rename(&src, work.join("src")).map_err(|e| format!("cannot move the sources: {e}"))?;
-    util::remove_dir(&staging)?;
+    prepare_work_dir(&work, &src, &staging)?;
     util::remove_dir(&installed.prefix)?;
-    let logs = cache_root.join("logs");
-    util::create_dir(&logs)?;
-    let log = logs.join(format!("{name}.log"));
+    let log = cache_root.join("logs").join(format!("{name}.log"));
     compile(&work, &log, &installed, kind, started)?;
     util::remove_dir(&work)?;
     eprintln!(
@@ -75,6 +70,16 @@ pub fn build(cache_root: &Path, tarball: &Path, kind: Kind, replace: bool) -> Re
     Ok(installed.python())
 }
 
+/// A fresh `work` directory: the sources moved out of `staging` into
+/// `work/src`, and an empty `work/obj` for the out-of-tree build.
+fn prepare_work_dir(work: &Path, src: &Path, staging: &Path) -> Result<()> {
+    util::remove_dir(work)?;
+    util::create_dir(&work.join("obj"))?;
+    fs::rename(src, work.join("src"))
+        .map_err(|e| format!("cannot move {} to {}: {e}", src.display(), work.display()))?;
+    util::remove_dir(staging)
+}
+
 /// `configure`, `make`, `make install`, smoke test, marker; output to `log`.
 fn compile(
     work: &Path,
@@ -83,6 +88,9 @@ fn compile(
     kind: Kind,
     started: Instant,
 ) -> Result<()> {
+    if let Some(dir) = log.parent() {
+        util::create_dir(dir)?;
+    }
     util::write(log, "")?;
     eprintln!("      log: {}", log.display());
     let obj = work.join("obj");

@@ -1,4 +1,5 @@
-//! `cargo xtask develop`: build the example extension modules into a venv.
+//! `cargo xtask develop`: build the example extension modules into a venv,
+//! with the pure-Python test helpers (`python/*`) the Python tests import.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -10,22 +11,42 @@ use crate::venv::{self, Venv};
 
 /// The subcommand: builds every example project into the venv of the
 /// free-threaded interpreter (or of the GIL twin), then prints the venv's
-/// python as the last line.
+/// python as the last line. The helper packages under `python/` are
+/// installed first.
 pub fn run(gil: bool) -> Result<()> {
     let root = util::workspace_root();
     let found = provision::interpreters(&provision::Options::default(), gil)?;
     let interpreter = found.gil.filter(|_| gil).unwrap_or(found.free_threaded);
     let venv = venv::ensure(&root, &interpreter)?;
-    for project in example_projects(&root) {
-        install_example(&root, &interpreter, &venv, &project)?;
+    for project in projects(&root) {
+        install_project(&root, &interpreter, &venv, &project)?;
     }
     println!("{}", venv.python.display());
     Ok(())
 }
 
+/// Everything the Python tests need in the venv, in install order: the
+/// pure-Python helper packages (`python/*/pyproject.toml`, e.g.
+/// `pyo3-ft-testing`), then the example extension modules.
+pub fn projects(root: &Path) -> Vec<PathBuf> {
+    let mut all = python_packages(root);
+    all.extend(example_projects(root));
+    all
+}
+
+/// The pure-Python helper packages (`python/*/pyproject.toml`).
+fn python_packages(root: &Path) -> Vec<PathBuf> {
+    projects_under(&root.join("python"))
+}
+
 /// The example crates that are Python projects (`examples/*/pyproject.toml`).
 pub fn example_projects(root: &Path) -> Vec<PathBuf> {
-    let mut projects: Vec<PathBuf> = fs::read_dir(root.join("examples"))
+    projects_under(&root.join("examples"))
+}
+
+/// The directories directly under `dir` that hold a `pyproject.toml`, sorted.
+fn projects_under(dir: &Path) -> Vec<PathBuf> {
+    let mut projects: Vec<PathBuf> = fs::read_dir(dir)
         .into_iter()
         .flatten()
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -37,8 +58,10 @@ pub fn example_projects(root: &Path) -> Vec<PathBuf> {
 
 /// `pip install --no-build-isolation <project>` into `venv`: setuptools-rust
 /// builds the cdylib against `interpreter`, in `target/wheels-<ft|gil>` so
-/// that rebuilds are incremental.
-pub fn install_example(
+/// that rebuilds are incremental. A pure-Python project (see
+/// [`python_packages`]) goes through the same command: setuptools builds
+/// it and the Rust variables are simply unused.
+pub fn install_project(
     root: &Path,
     interpreter: &Interpreter,
     venv: &Venv,

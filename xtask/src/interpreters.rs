@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{self, Result};
+use crate::util::Result;
 
 /// Which half of the test matrix an interpreter belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,19 @@ print(sysconfig.get_config_var('LIBDIR') or '')";
 impl Interpreter {
     /// Asks `python` (a path, or a name looked up on PATH) about itself.
     pub fn query(python: &Path) -> Result<Self> {
-        let out = util::output(Command::new(python).args(["-I", "-c", QUERY]))?;
+        let out = Command::new(python)
+            .args(["-I", "-c", QUERY])
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
+        if !out.status.success() {
+            return Err(format!(
+                "{} could not report its configuration ({}):\n{}",
+                python.display(),
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim_end()
+            ));
+        }
+        let out = String::from_utf8_lossy(&out.stdout);
         let lines: Vec<&str> = out.lines().collect();
         let [executable, version, gil_disabled, libdir] = lines[..] else {
             return Err(format!(

@@ -3,6 +3,8 @@
 //! Std only. Each subcommand lives in its own module; this file parses the
 //! arguments and dispatches.
 
+mod bench;
+mod bench_server;
 mod build_cpython;
 #[path = "../../runtime/build/cache.rs"]
 mod cache;
@@ -37,6 +39,12 @@ commands:
       print the venv's python.
   demo [--threads N]
       Run the demo program on both interpreters (N defaults to the CPU count).
+  bench [--quick] [--no-callgrind] [--no-plot-copy]
+      Benchmark pyo3-ft against PyO3 and a C extension on the free-threaded
+      interpreter; prints tables, writes target/bench/scaling.svg.
+  bench-server [--quick] [--rounds N] [--duration SECS] [--flask]
+      Load-test the WSGI server example (1 and 2 workers, both interpreters)
+      against gunicorn --threads 2 on loopback; prints a table.
 
 environment:
   PYO3FT_PYTHON       free-threaded interpreter to use instead of provisioning one
@@ -65,6 +73,12 @@ enum Task {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "bench") {
+        return bench::main(&args[1..]);
+    }
+    if args.first().is_some_and(|a| a == "bench-server") {
+        return bench_server::main(&args[1..]);
+    }
     let result = parse(&args).and_then(run);
     match result {
         Ok(code) => code,

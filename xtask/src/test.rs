@@ -3,9 +3,10 @@
 //!
 //! Stage 1 (cargo): the xtask's own unit tests, then `cargo test --workspace`
 //! once per interpreter. Stage 2 (Python): per interpreter, the venv, the
-//! example modules built into it, and pytest over `tests/python`. Output is
-//! streamed; counts are read from it; a stage that fails without reporting a
-//! failed test (a build error, a crash) counts as one failure.
+//! helper packages (`python/*`) and example modules built into it, and pytest
+//! over `tests/python`. Output is streamed; counts are read from it; a stage
+//! that fails without reporting a failed test (a build error, a crash) counts
+//! as one failure.
 
 use std::fs;
 use std::path::Path;
@@ -99,8 +100,9 @@ fn python_stage(root: &Path, interpreter: &Interpreter) -> Counts {
         Err(e) => return stage_error(&e),
     };
     let mut counts = Counts::default();
-    for project in develop::example_projects(root) {
-        if let Err(e) = develop::install_example(root, interpreter, &venv, &project) {
+    // The helper packages (`python/*`) first: the tests import them.
+    for project in develop::projects(root) {
+        if let Err(e) = develop::install_project(root, interpreter, &venv, &project) {
             counts += stage_error(&e);
         }
     }
