@@ -77,7 +77,10 @@ where
             let len = ffi::Py_SIZE(list.as_ptr()) as usize;
             let mut items = Vec::with_capacity(len);
             for i in 0..len {
-                items.push(T::extract_exact(Borrowed::from_ptr(list.py(), *(*raw).ob_item.add(i)))?);
+                items.push(T::extract_exact(Borrowed::from_ptr(
+                    list.py(),
+                    *(*raw).ob_item.add(i),
+                ))?);
             }
             Some(items)
         }

@@ -257,7 +257,9 @@ impl FunctionDescription {
 
     /// Reports required parameters that received nothing.
     fn check_missing(&self, output: &[Option<Borrowed<'_, '_, PyAny>>]) -> PyResult<()> {
-        let positional_given = output[..self.required_positional].iter().all(Option::is_some);
+        let positional_given = output[..self.required_positional]
+            .iter()
+            .all(Option::is_some);
         let keywords_given = self
             .keyword_only
             .iter()
