@@ -5,6 +5,7 @@ the Rust tests observe what happened inside the application (close() calls,
 requests waiting for release) with bounded waits instead of sleeps.
 """
 
+import html
 import json
 import sys
 import threading
@@ -222,10 +223,26 @@ def gil(environ, start_response):
 
 
 def bench(environ, start_response):
-    """The benchmark's request: a little real work (routing, JSON)."""
+    """The benchmark's page: what a modest dynamic page costs in Python.
+
+    Builds ?rows= records (100 by default), sorts them, renders them as an
+    HTML table with escaping and number formatting, and answers with it:
+    about 0.55 ms of Python on 3.13t, 0.5 ms on 3.13 with the GIL.
+    """
     q = _query(environ)
-    payload = {"path": environ["PATH_INFO"], "query": q, "items": [i * i for i in range(20)]}
-    return _text(start_response, json.dumps(payload), ctype="application/json")
+    count = int(q.get("rows", "100"))
+    rows = [
+        {"id": i, "name": f"item <{i}> & co", "price": (i * 37) % 101 / 4, "tags": ["a", "b"][: i % 3]}
+        for i in range(count)
+    ]
+    rows.sort(key=lambda row: (row["price"], row["id"]))
+    cells = "".join(
+        f"<tr><td>{row['id']}</td><td>{html.escape(row['name'])}</td>"
+        f"<td>{row['price']:.2f}</td><td>{', '.join(row['tags']) or '-'}</td></tr>"
+        for row in rows
+    )
+    page = f"<html><body><h1>{html.escape(environ['PATH_INFO'])}</h1><table>{cells}</table></body></html>"
+    return _text(start_response, page, ctype="text/html; charset=utf-8")
 
 
 ROUTES = {

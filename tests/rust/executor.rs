@@ -192,6 +192,48 @@ fn jobs_return_values_exceptions_and_panics_without_losing_the_worker() {
     });
 }
 
+/// Panics when dropped.
+struct PanicOnDrop;
+
+impl Drop for PanicOnDrop {
+    fn drop(&mut self) {
+        panic!("dropped");
+    }
+}
+
+#[test]
+fn a_value_that_panics_when_dropped_does_not_kill_the_worker() {
+    within("panicking drop", || {
+        let executor = Executor::new(1).unwrap();
+        let worker = executor
+            .submit(|_| Ok(thread::current().id()))
+            .wait()
+            .unwrap();
+        // A result nobody wants (its future is gone) is dropped by the
+        // worker, outside the job.
+        let gate = Gate::new();
+        let waker = Arc::new(CountingWaker::default());
+        let mut unwanted = {
+            let gate = gate.clone();
+            executor.submit(move |py| {
+                gate.pass(py);
+                Ok(PanicOnDrop)
+            })
+        };
+        assert!(poll_once(&mut unwanted, &waker).is_pending());
+        gate.wait_reached(1);
+        drop(unwanted);
+        gate.open();
+        let after = executor
+            .submit(|_| Ok(thread::current().id()))
+            .wait()
+            .unwrap();
+        assert_eq!(after, worker, "the worker was replaced or lost");
+        let metrics = executor.metrics();
+        assert_eq!((metrics.busy, metrics.workers), (0, 1));
+    });
+}
+
 #[test]
 fn a_job_that_leaves_an_exception_set_does_not_poison_the_next() {
     within("stray exception", || {

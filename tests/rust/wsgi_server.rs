@@ -693,10 +693,20 @@ async fn shutdown_lets_requests_in_flight_complete() {
     }
     let report = server.stop().await;
     assert_eq!(report.aborted, 0);
-    assert!(
-        idle.ready().await.is_err(),
-        "the idle connection stayed open"
-    );
+    // The server closed it: a request on it fails (whether or not the
+    // client noticed the close before sending).
+    let request = Request::get("/hello")
+        .header("host", "localhost")
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    let reused = bounded("idle connection", async {
+        match idle.ready().await {
+            Ok(()) => idle.send_request(request).await.map(drop),
+            Err(err) => Err(err),
+        }
+    })
+    .await;
+    assert!(reused.is_err(), "the idle connection stayed open");
 }
 
 /// Adds the test venv's site-packages; false (after saying why) if Flask is
@@ -730,8 +740,9 @@ fn flask_available() -> bool {
             Ok(_) => true,
             Err(err) => {
                 eprintln!(
-                    "SKIPPED (Flask): flask is not importable ({err}); `cargo xtask test` installs it \
-                     into {}, or set PYO3FT_TEST_VENV to a venv of this interpreter that has it",
+                    "SKIPPED (Flask): flask is not importable, not even from {} ({err}); \
+                     `cargo xtask test` installs it into target/venv-ft and target/venv-gil, \
+                     and PYO3FT_TEST_VENV selects another venv made by this interpreter",
                     venv.display()
                 );
                 false

@@ -34,3 +34,12 @@ mod sync {}
 
 #[doc = include_str!("../../guide/src/embedding.md")]
 mod embedding {}
+
+#[doc = include_str!("../../guide/src/async.md")]
+mod async_rust {}
+
+#[doc = include_str!("../../guide/src/wsgi.md")]
+mod wsgi {}
+
+#[doc = include_str!("../../guide/src/performance.md")]
+mod performance {}

@@ -34,6 +34,14 @@ pub fn run(ft_only: bool) -> Result<ExitCode> {
     let mut lines = vec![format!("xtask: cargo {xtask}")];
     let mut total = xtask;
 
+    // The venvs exist before the cargo stage: the WSGI server's tests
+    // import Flask from them.
+    for interpreter in found.iter() {
+        if let Err(e) = venv::ensure(&root, interpreter) {
+            total += stage_error(&e);
+        }
+    }
+
     let cargo: Vec<Counts> = found
         .iter()
         .map(|interpreter| {

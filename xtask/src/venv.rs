@@ -7,9 +7,11 @@ use std::process::Command;
 use crate::interpreters::Interpreter;
 use crate::util::{self, Result};
 
-/// What the Python stage needs: the test runner, and the build backend of the
-/// example projects (they are built with `--no-build-isolation`).
-const PACKAGES: [&str; 5] = [
+/// What the tests need: the test runner, the build backend of the example
+/// projects (they are built with `--no-build-isolation`), and Flask for the
+/// WSGI server's tests.
+const PACKAGES: [&str; 6] = [
+    "flask",
     "pytest",
     "pytest-run-parallel",
     "setuptools",

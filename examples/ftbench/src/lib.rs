@@ -75,7 +75,8 @@ impl Point {
 
     /// `Point(x=3.0, y=4.0)`, with the coordinates as Python writes floats.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let repr = |v: f64| -> PyResult<String> { Ok(v.into_pyobject(py)?.repr()?.to_str()?.to_owned()) };
+        let repr =
+            |v: f64| -> PyResult<String> { Ok(v.into_pyobject(py)?.repr()?.to_str()?.to_owned()) };
         Ok(format!("Point(x={}, y={})", repr(self.x)?, repr(self.y)?))
     }
 
@@ -151,7 +152,9 @@ impl AtomicCounter {
     #[py(signature = (by = 1))]
     fn incr(&self, by: i64) -> PyResult<()> {
         self.count
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |count| count.checked_add(by))
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |count| {
+                count.checked_add(by)
+            })
             .map(drop)
             .map_err(|_| PyOverflowError::new_err("AtomicCounter overflowed a 64-bit integer"))
     }

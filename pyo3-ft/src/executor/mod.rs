@@ -63,7 +63,7 @@
 //! [`ExecError::Cancelled`]); running jobs always finish. Each worker then
 //! exits, which releases its thread state. The returned [`Shutdown`] future
 //! (or [`Executor::shutdown_blocking`]) completes once every worker thread
-//! is gone; after that, an embedding program may finalize the interpreter.
+//! is gone; after that, none of them touches the interpreter again.
 //! Dropping the [`Executor`] starts a `Drain` shutdown without waiting.
 
 mod error;
@@ -187,9 +187,9 @@ impl Builder {
     }
 
     /// Starts the workers and waits until each has attached (created its
-    /// thread state), detached if the calling thread is attached. The
-    /// calling thread attaches once first, so that in an embedding program
-    /// it, not a worker, initializes the interpreter.
+    /// thread state), detached if the calling thread is attached. In an
+    /// embedding program the first worker to attach initializes the
+    /// interpreter if nothing did yet.
     ///
     /// # Panics
     /// If the interpreter is finalizing.
@@ -205,7 +205,6 @@ impl Builder {
                 "an executor needs at least one worker and room for one job",
             ));
         }
-        Python::attach(|_| ());
         let shared = Arc::new(Shared::new(self.workers, self.queue_capacity));
         let (ready, attached) = mpsc::channel::<()>();
         let mut handles = Vec::with_capacity(self.workers);

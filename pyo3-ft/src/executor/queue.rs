@@ -9,6 +9,7 @@
 //! detaches an attached thread before it waits.
 
 use std::any::Any;
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -376,7 +377,18 @@ impl Shared {
             self.busy.fetch_sub(1, Ordering::Relaxed);
         };
         while let Some(job) = py.detach(|| self.next_job()) {
-            job.task.run(py, &finish);
+            // The job's own panics are caught inside `run`; this catches a
+            // panicking `Drop` of a value it drops outside that (an unrun
+            // closure, an unwanted result), so that nothing kills the worker.
+            let finished = Cell::new(false);
+            let counted = |outcome| {
+                finished.set(true);
+                finish(outcome);
+            };
+            let ran = catch_unwind(AssertUnwindSafe(|| job.task.run(py, &counted)));
+            if ran.is_err() && !finished.get() {
+                finish(Outcome::Panicked);
+            }
         }
     }
 

@@ -1,0 +1,78 @@
+//! The response body hyper sends: all at once, or chunks a worker streams.
+
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use hyper::body::{Body, Frame, SizeHint};
+use tokio::sync::mpsc;
+
+/// Why a streamed body ended early: the application failed after the
+/// headers were sent. hyper then closes the connection, so the client sees
+/// a truncated response rather than a complete-looking one.
+#[derive(Debug)]
+pub struct BodyError(pub String);
+
+impl fmt::Display for BodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BodyError {}
+
+/// A chunk of a streamed body, or the error that ends it.
+pub type Chunk = Result<Bytes, BodyError>;
+
+/// A response body.
+#[derive(Debug)]
+pub struct ResponseBody(Kind);
+
+#[derive(Debug)]
+enum Kind {
+    Full(Option<Bytes>),
+    Stream(mpsc::Receiver<Chunk>),
+}
+
+impl ResponseBody {
+    /// A body known in full.
+    pub fn full(data: impl Into<Bytes>) -> ResponseBody {
+        let data = data.into();
+        ResponseBody(Kind::Full((!data.is_empty()).then_some(data)))
+    }
+
+    /// A body whose chunks arrive on `chunks`; it ends when every sender is
+    /// dropped.
+    pub fn stream(chunks: mpsc::Receiver<Chunk>) -> ResponseBody {
+        ResponseBody(Kind::Stream(chunks))
+    }
+}
+
+impl Body for ResponseBody {
+    type Data = Bytes;
+    type Error = BodyError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BodyError>>> {
+        match &mut self.get_mut().0 {
+            Kind::Full(data) => Poll::Ready(data.take().map(|data| Ok(Frame::data(data)))),
+            Kind::Stream(chunks) => chunks
+                .poll_recv(cx)
+                .map(|chunk| chunk.map(|chunk| chunk.map(Frame::data))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self.0, Kind::Full(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.0 {
+            Kind::Full(data) => SizeHint::with_exact(data.as_ref().map_or(0, |d| d.len() as u64)),
+            Kind::Stream(_) => SizeHint::default(),
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! The command line.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// What `wsgi-server --help` prints.
+pub const USAGE: &str = "\
+usage: wsgi-server --app MODULE[:CALLABLE] [options]
+
+Serves a WSGI (PEP 3333) application over HTTP/1.1, running it on a pool of
+Python worker threads (in parallel on a free-threaded interpreter).
+
+options:
+  --app MODULE[:CALLABLE]  the application: CALLABLE (default `application`,
+                           a dotted path allowed) of the importable MODULE
+  --workers N              Python worker threads (default: the CPU count)
+  --bind ADDR              address to listen on (default 127.0.0.1:8000)
+  --pythonpath DIR         put DIR first on sys.path (repeatable)
+  --venv DIR               add the site-packages of the virtual environment
+                           DIR (made by this interpreter) to sys.path
+  --io-threads N           threads running the HTTP side (default 1)
+  --backlog N              requests that may wait for a free worker before
+                           connections wait too (default 1024)
+  --script-name PATH       the mount point: SCRIPT_NAME, stripped from
+                           PATH_INFO (default: empty)
+  --graceful-timeout SECS  on SIGINT/SIGTERM, how long in-flight requests may
+                           take before their connections are closed (default 30)
+  --access-log             log one line per request
+  -h, --help               print this help";
+
+/// How to run the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// `module:callable`.
+    pub app: String,
+    pub workers: usize,
+    pub bind: SocketAddr,
+    /// Prepended to `sys.path`, in the order given.
+    pub pythonpath: Vec<PathBuf>,
+    pub venv: Option<PathBuf>,
+    pub io_threads: usize,
+    /// The executor's queue capacity.
+    pub backlog: usize,
+    /// `SCRIPT_NAME`, without a trailing slash (empty for the root).
+    pub script_name: String,
+    pub graceful_timeout: Duration,
+    pub access_log: bool,
+}
+
+impl Config {
+    /// The defaults, serving `app`.
+    pub fn new(app: impl Into<String>) -> Config {
+        Config {
+            app: app.into(),
+            workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
+            pythonpath: Vec::new(),
+            venv: None,
+            io_threads: 1,
+            backlog: 1024,
+            script_name: String::new(),
+            graceful_timeout: Duration::from_secs(30),
+            access_log: false,
+        }
+    }
+
+    /// Parses the arguments after the program name. `Ok(None)` means help
+    /// was asked for.
+    pub fn from_args<I, S>(args: I) -> Result<Option<Config>, String>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut args = args.into_iter().map(Into::into);
+        let mut config = Config::new(String::new());
+        while let Some(arg) = args.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((flag, value)) if flag.starts_with("--") => {
+                    (flag.to_owned(), Some(value.to_owned()))
+                }
+                _ => (arg, None),
+            };
+            let mut value = || {
+                inline
+                    .clone()
+                    .or_else(|| args.next())
+                    .ok_or_else(|| format!("{flag} needs a value"))
+            };
+            match flag.as_str() {
+                "-h" | "--help" => return Ok(None),
+                "--app" => config.app = value()?,
+                "--workers" => config.workers = positive(&flag, &value()?)?,
+                "--io-threads" => config.io_threads = positive(&flag, &value()?)?,
+                "--backlog" => config.backlog = positive(&flag, &value()?)?,
+                "--bind" => {
+                    let text = value()?;
+                    config.bind = text
+                        .parse()
+                        .map_err(|_| format!("--bind wants HOST:PORT, got `{text}`"))?;
+                }
+                "--pythonpath" => config.pythonpath.push(PathBuf::from(value()?)),
+                "--venv" => config.venv = Some(PathBuf::from(value()?)),
+                "--script-name" => {
+                    let text = value()?;
+                    let trimmed = text.trim_end_matches('/');
+                    if !trimmed.is_empty() && !trimmed.starts_with('/') {
+                        return Err(format!("--script-name must start with `/`, got `{text}`"));
+                    }
+                    config.script_name = trimmed.to_owned();
+                }
+                "--graceful-timeout" => {
+                    let text = value()?;
+                    let secs: f64 = text
+                        .parse()
+                        .ok()
+                        .filter(|s: &f64| s.is_finite() && *s >= 0.0)
+                        .ok_or_else(|| format!("--graceful-timeout wants seconds, got `{text}`"))?;
+                    config.graceful_timeout = Duration::from_secs_f64(secs);
+                }
+                "--access-log" => config.access_log = true,
+                other => return Err(format!("unknown option `{other}`")),
+            }
+        }
+        if config.app.is_empty() {
+            return Err("--app MODULE[:CALLABLE] is required".to_owned());
+        }
+        Ok(Some(config))
+    }
+}
+
+fn positive(flag: &str, text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!("{flag} wants a positive number, got `{text}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Option<Config>, String> {
+        Config::from_args(line.split_whitespace())
+    }
+
+    #[test]
+    fn parses_every_option() {
+        let config = parse(
+            "--app hello:app --workers 2 --bind 127.0.0.1:9000 --pythonpath a --pythonpath=b \
+             --venv v --io-threads 3 --backlog 7 --script-name /api/ --graceful-timeout 1.5 --access-log",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(config.app, "hello:app");
+        assert_eq!(config.workers, 2);
+        assert_eq!(config.bind, "127.0.0.1:9000".parse().unwrap());
+        assert_eq!(config.pythonpath, [PathBuf::from("a"), PathBuf::from("b")]);
+        assert_eq!(config.venv, Some(PathBuf::from("v")));
+        assert_eq!((config.io_threads, config.backlog), (3, 7));
+        assert_eq!(config.script_name, "/api");
+        assert_eq!(config.graceful_timeout, Duration::from_millis(1500));
+        assert!(config.access_log);
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        assert!(parse("").is_err());
+        assert!(parse("--app a --workers 0").is_err());
+        assert!(parse("--app a --bind nowhere").is_err());
+        assert!(parse("--app a --frobnicate").is_err());
+        assert!(parse("--app a --script-name api").is_err());
+        assert!(parse("--app").is_err());
+        assert_eq!(parse("--help"), Ok(None));
+    }
+}

@@ -1,0 +1,143 @@
+//! `wsgi-server --app MODULE:CALLABLE --workers N --bind HOST:PORT`: see
+//! `wsgi-server --help`.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use pyo3_ft::executor::{Executor, ShutdownMode};
+use pyo3_ft::prelude::*;
+use tokio::signal::unix::{signal, SignalKind};
+use wsgi_server::config::{Config, USAGE};
+use wsgi_server::server::{self, ServeOptions};
+use wsgi_server::{app, error, info};
+
+fn main() -> ExitCode {
+    let config = match Config::from_args(std::env::args().skip(1)) {
+        Ok(Some(config)) => config,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("wsgi-server: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&config) {
+        Ok(()) => {
+            run_exit_hooks();
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            error!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(config: &Config) -> Result<(), String> {
+    // The main thread initializes the interpreter and imports the app.
+    let (application, gil) = Python::attach(|py| app::load(py, config))
+        .map_err(|err| format!("cannot load the application {}:\n{err}", config.app))?;
+    info!("{}", app::describe_gil(&gil));
+    let executor = Executor::builder()
+        .workers(config.workers)
+        .queue_capacity(config.backlog)
+        .thread_name("wsgi-worker")
+        .build()
+        .map_err(|err| format!("cannot start the Python workers: {err}"))?;
+    let executor = Arc::new(executor);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.io_threads)
+        .thread_name("wsgi-io")
+        .enable_all()
+        .build()
+        .map_err(|err| format!("cannot start the I/O runtime: {err}"))?;
+    let options = ServeOptions {
+        script_name: config.script_name.clone(),
+        access_log: config.access_log,
+        graceful_timeout: config.graceful_timeout,
+    };
+    let served = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .map_err(|err| format!("cannot listen on {}: {err}", config.bind))?;
+        let address = listener.local_addr().map_err(|err| err.to_string())?;
+        let shutdown = shutdown_signal().map_err(|err| format!("cannot watch signals: {err}"))?;
+        info!(
+            "serving {} on http://{address} with {} Python worker(s)",
+            config.app, config.workers
+        );
+        let report = server::serve(
+            listener,
+            application,
+            Arc::clone(&executor),
+            options,
+            shutdown,
+        )
+        .await
+        .map_err(|err| format!("serving failed: {err}"))?;
+        executor.shutdown(ShutdownMode::Drain).await;
+        Ok::<_, String>(report)
+    })?;
+    // Joins the I/O threads (and releases any thread state they made).
+    drop(runtime);
+    let metrics = executor.metrics();
+    info!(
+        "stopped: {} connection(s), {} request(s), {} failed in the application{}",
+        served.connections,
+        metrics.completed,
+        metrics.failed + metrics.panicked,
+        if served.aborted > 0 {
+            format!(
+                ", {} connection(s) cut at the graceful timeout",
+                served.aborted
+            )
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+/// Completes at the first SIGINT or SIGTERM; a second one exits at once.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        let name = tokio::select! {
+            _ = interrupt.recv() => "SIGINT",
+            _ = terminate.recv() => "SIGTERM",
+        };
+        info!("{name}: shutting down gracefully (send it again to stop at once)");
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+            error!("second signal: exiting without waiting for requests");
+            std::process::exit(1);
+        });
+    })
+}
+
+/// Runs the application's exit hooks (`atexit`, which is also how
+/// `logging` flushes its handlers) and flushes Python's standard streams,
+/// once every worker has exited. The interpreter itself is left to the
+/// process's exit: pyo3-ft's runtime owns its main thread state.
+fn run_exit_hooks() {
+    let result = Python::attach(|py| -> PyResult<()> {
+        py.import("atexit")?.call_method0("_run_exitfuncs")?;
+        let sys = py.import("sys")?;
+        for stream in ["stdout", "stderr"] {
+            let stream = sys.getattr(stream)?;
+            if !stream.is_none() {
+                stream.call_method0("flush")?;
+            }
+        }
+        Ok(())
+    });
+    if let Err(err) = result {
+        error!("the exit hooks failed:\n{err}");
+    }
+}

@@ -1,0 +1,214 @@
+//! `wsgi.input`: the request body, read by the application as it arrives.
+
+use std::future::Future;
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{self, Thread};
+
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use pyo3_ft::exceptions::PyOSError;
+use pyo3_ft::prelude::*;
+use pyo3_ft::sync::Mutex;
+use pyo3_ft::types::PyBytes;
+use pyo3_ft::{pyclass, pymethods};
+
+/// A file-like object over the request body (PEP 3333 `wsgi.input`):
+/// `read`, `readline`, `readlines` and iteration over lines. A read that
+/// needs more of the body than has arrived waits for it with the worker
+/// detached. At the end of the body reads return `b""`; the server never
+/// reads past it (chunked bodies end where the client ended them, hence
+/// `wsgi.input_terminated`).
+#[pyclass(module = "wsgi_server", name = "Input")]
+pub struct Input {
+    state: Mutex<State>,
+}
+
+struct State {
+    /// The part of the body not received yet; `None` once it ended.
+    body: Option<Incoming>,
+    /// Received, not yet read: `buffer[start..]`.
+    buffer: Vec<u8>,
+    start: usize,
+}
+
+impl State {
+    fn available(&self) -> &[u8] {
+        &self.buffer[self.start..]
+    }
+
+    /// Receives one more piece of the body, waiting detached; false at its
+    /// end.
+    fn fill(&mut self, py: Python<'_>) -> PyResult<bool> {
+        loop {
+            let Some(body) = self.body.as_mut() else {
+                return Ok(false);
+            };
+            let frame = py.detach(|| block_on(body.frame()));
+            let data = match frame {
+                None => {
+                    self.body = None;
+                    return Ok(false);
+                }
+                Some(Err(err)) => {
+                    self.body = None;
+                    return Err(PyOSError::new_err(format!(
+                        "the request body could not be read: {err}"
+                    )));
+                }
+                // Trailers carry no data.
+                Some(Ok(frame)) => match frame.into_data() {
+                    Ok(data) if !data.is_empty() => data,
+                    _ => continue,
+                },
+            };
+            if self.start == self.buffer.len() {
+                self.buffer.clear();
+                self.start = 0;
+            } else if self.start > self.buffer.len() / 2 {
+                self.buffer.drain(..self.start);
+                self.start = 0;
+            }
+            self.buffer.extend_from_slice(&data);
+            return Ok(true);
+        }
+    }
+
+    /// Takes up to `n` available bytes.
+    fn take<'py>(&mut self, py: Python<'py>, n: usize) -> Bound<'py, PyBytes> {
+        let n = n.min(self.available().len());
+        let bytes = PyBytes::new(py, &self.available()[..n]);
+        self.start += n;
+        bytes
+    }
+
+    fn read<'py>(&mut self, py: Python<'py>, size: Option<usize>) -> PyResult<Bound<'py, PyBytes>> {
+        while size.is_none_or(|size| self.available().len() < size) {
+            if !self.fill(py)? {
+                break;
+            }
+        }
+        Ok(self.take(py, size.unwrap_or(usize::MAX)))
+    }
+
+    fn readline<'py>(
+        &mut self,
+        py: Python<'py>,
+        size: Option<usize>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let limit = size.unwrap_or(usize::MAX);
+        let mut searched = 0;
+        loop {
+            let available = self.available();
+            let window = &available[..available.len().min(limit)];
+            if let Some(newline) = window[searched..].iter().position(|&b| b == b'\n') {
+                return Ok(self.take(py, searched + newline + 1));
+            }
+            if window.len() >= limit {
+                return Ok(self.take(py, limit));
+            }
+            searched = window.len();
+            if !self.fill(py)? {
+                return Ok(self.take(py, limit));
+            }
+        }
+    }
+}
+
+/// A Python size argument: `None` or negative means "everything".
+fn size_arg(size: Option<isize>) -> Option<usize> {
+    size.and_then(|size| usize::try_from(size).ok())
+}
+
+impl Input {
+    pub(crate) fn new(body: Option<Incoming>) -> Input {
+        Input {
+            state: Mutex::new(State {
+                body,
+                buffer: Vec::new(),
+                start: 0,
+            }),
+        }
+    }
+
+    /// Drops what is left of the body (the request is over; the
+    /// application may keep this object).
+    pub(crate) fn finish(&self, py: Python<'_>) {
+        let mut state = self.state.lock(py);
+        state.body = None;
+        state.buffer = Vec::new();
+        state.start = 0;
+    }
+}
+
+#[pymethods]
+impl Input {
+    /// Reads up to `size` bytes (all that is left if `size` is omitted,
+    /// `None` or negative); fewer only at the end of the body.
+    #[py(signature = (size = None))]
+    fn read<'py>(&self, py: Python<'py>, size: Option<isize>) -> PyResult<Bound<'py, PyBytes>> {
+        self.state.lock(py).read(py, size_arg(size))
+    }
+
+    /// Reads one line, up to and including `b"\n"`, or at most `size` bytes.
+    #[py(signature = (size = None))]
+    fn readline<'py>(&self, py: Python<'py>, size: Option<isize>) -> PyResult<Bound<'py, PyBytes>> {
+        self.state.lock(py).readline(py, size_arg(size))
+    }
+
+    /// Reads lines until the end, or until they add up to `hint` bytes.
+    #[py(signature = (hint = None))]
+    fn readlines<'py>(
+        &self,
+        py: Python<'py>,
+        hint: Option<isize>,
+    ) -> PyResult<Vec<Bound<'py, PyBytes>>> {
+        let hint = size_arg(hint).filter(|&hint| hint > 0);
+        let mut state = self.state.lock(py);
+        let (mut lines, mut total) = (Vec::new(), 0);
+        loop {
+            let line = state.readline(py, None)?;
+            let len = line.as_bytes().len();
+            if len == 0 {
+                return Ok(lines);
+            }
+            lines.push(line);
+            total += len;
+            if hint.is_some_and(|hint| total >= hint) {
+                return Ok(lines);
+            }
+        }
+    }
+
+    fn __iter__<'py>(slf: &Bound<'py, Self>) -> Bound<'py, Self> {
+        slf.clone()
+    }
+
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
+        let line = self.state.lock(py).readline(py, None)?;
+        Ok((!line.as_bytes().is_empty()).then_some(line))
+    }
+}
+
+/// Drives `future` on this (detached) thread, parking between wake-ups.
+fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+        fn wake_by_ref(self: &Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    loop {
+        if let Poll::Ready(value) = future.as_mut().poll(&mut cx) {
+            return value;
+        }
+        thread::park();
+    }
+}

@@ -1,0 +1,151 @@
+//! Running one request through a WSGI application, on an executor worker.
+
+mod environ;
+mod input;
+mod response;
+
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use hyper::body::Incoming;
+use hyper::{HeaderMap, Method, Uri, Version};
+use pyo3_ft::intern;
+use pyo3_ft::prelude::*;
+use pyo3_ft::types::{PyBytes, PyList, PyTuple};
+use tokio::sync::oneshot;
+
+pub use input::Input;
+pub use response::{Head, StartResponse};
+
+use response::Sent;
+
+/// What a worker needs of a request: its head and, unless it is empty, its
+/// body.
+#[derive(Debug)]
+pub struct Request {
+    pub method: Method,
+    pub uri: Uri,
+    pub version: Version,
+    pub headers: HeaderMap,
+    pub body: Option<Incoming>,
+    pub local: SocketAddr,
+    pub peer: SocketAddr,
+}
+
+/// How a request went, for the access log.
+#[derive(Debug, Clone, Copy)]
+pub struct Outcome {
+    /// The status sent (0 if nothing was).
+    pub status: u16,
+    /// Body bytes the application produced.
+    pub body_bytes: u64,
+}
+
+/// Calls `app(environ, start_response)` and drives the response; the
+/// headers go to `head` when PEP 3333 says they may. Never fails: an
+/// exception becomes a 500 (or an aborted body, if the headers are out)
+/// and its traceback goes to the log.
+pub fn call(
+    py: Python<'_>,
+    app: &Py<PyAny>,
+    mut request: Request,
+    script_name: &str,
+    head: oneshot::Sender<Head>,
+) -> Outcome {
+    let input = Bound::new(py, Input::new(request.body.take()));
+    let responder = Bound::new(py, StartResponse::new(head));
+    let (input, responder) = match (input, responder) {
+        (Ok(input), Ok(responder)) => (input, responder),
+        (Err(err), _) | (_, Err(err)) => {
+            crate::error!("cannot create the WSGI objects of a request: {err}");
+            return Outcome {
+                status: 0,
+                body_bytes: 0,
+            };
+        }
+    };
+    let result = run(py, app, &request, script_name, &input, &responder);
+    input.get().finish(py);
+    let responder_ref = responder.get();
+    if let Err(err) = result {
+        let sent = responder_ref.headers_sent(py);
+        responder_ref.fail(py);
+        let what = if sent {
+            "failed after the response started; the connection was aborted"
+        } else {
+            "failed; answered 500"
+        };
+        crate::error!(
+            "{} {}: the application {what}:\n{err}",
+            request.method,
+            request.uri
+        );
+    }
+    let (status, body_bytes) = responder_ref.summary(py);
+    Outcome { status, body_bytes }
+}
+
+/// The application call, the body, and `close()`: the first error, if any
+/// (a later one is logged).
+fn run(
+    py: Python<'_>,
+    app: &Py<PyAny>,
+    request: &Request,
+    script_name: &str,
+    input: &Bound<'_, Input>,
+    responder: &Bound<'_, StartResponse>,
+) -> PyResult<()> {
+    let environ = environ::build(py, request, input, script_name)?;
+    let iterable = app.bind(py).call1((environ, responder.clone()))?;
+    let body = drive(py, responder.get(), &iterable);
+    // PEP 3333: `close()` is called whatever happened, even if the client left.
+    let closed = match iterable.getattr_opt(intern!(py, "close")) {
+        Ok(Some(close)) => close.call0().map(drop),
+        Ok(None) => Ok(()),
+        Err(err) => Err(err),
+    };
+    match (body, closed) {
+        (Err(err), Err(close_err)) => {
+            crate::error!(
+                "{} {}: close() failed too:\n{close_err}",
+                request.method,
+                request.uri
+            );
+            Err(err)
+        }
+        (Err(err), _) | (_, Err(err)) => Err(err),
+        (Ok(()), Ok(())) => Ok(()),
+    }
+}
+
+/// Passes the iterable's chunks on. A list or tuple is the whole body, sent
+/// with the headers in one piece; any other iterable is streamed chunk by
+/// chunk as it yields (headers with the first non-empty one).
+fn drive(py: Python<'_>, responder: &StartResponse, iterable: &Bound<'_, PyAny>) -> PyResult<()> {
+    if iterable.is_instance_of::<PyList>() || iterable.is_instance_of::<PyTuple>() {
+        let mut whole = Vec::new();
+        for item in iterable.try_iter()? {
+            whole.extend_from_slice(chunk(&item?)?.as_bytes());
+        }
+        return responder.complete(py, Bytes::from(whole)).map(drop);
+    }
+    for item in iterable.try_iter()? {
+        let item = item?;
+        let data = Bytes::copy_from_slice(chunk(&item)?.as_bytes());
+        if let Sent::ClientGone = responder.push(py, data)? {
+            // Stop producing: nobody reads it. `close()` still runs.
+            return Ok(());
+        }
+    }
+    responder.end(py)
+}
+
+/// A body chunk, which PEP 3333 requires to be `bytes`.
+fn chunk<'a, 'py>(item: &'a Bound<'py, PyAny>) -> PyResult<&'a Bound<'py, PyBytes>> {
+    item.downcast::<PyBytes>().map_err(|_| {
+        pyo3_ft::exceptions::PyTypeError::new_err(format!(
+            "a WSGI application must yield bytes, not {}",
+            item.get_type().qualname_lossy()
+        ))
+    })
+}

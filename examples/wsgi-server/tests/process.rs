@@ -1,0 +1,228 @@
+//! The `wsgi-server` binary as a process: start-up log (including the GIL
+//! line), SIGTERM while a request is in flight (it completes, then the
+//! process exits 0), and command-line errors.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+/// The longest any step may take before the test counts as hung.
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn apps_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/python-apps")
+}
+
+/// The server process and its stderr, line by line.
+struct Server {
+    child: Child,
+    lines: Receiver<String>,
+    log: Vec<String>,
+}
+
+impl Server {
+    fn start(args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_wsgi-server"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("wsgi-server starts");
+        let stderr = child.stderr.take().unwrap();
+        let (send, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Server {
+            child,
+            lines,
+            log: Vec::new(),
+        }
+    }
+
+    /// The first stderr line containing `needle` (bounded wait).
+    fn wait_for(&mut self, needle: &str) -> String {
+        loop {
+            match self.lines.recv_timeout(LIMIT) {
+                Ok(line) => {
+                    self.log.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!(
+                    "no log line with {needle:?} within {LIMIT:?}; log so far:\n{}",
+                    self.log.join("\n")
+                ),
+            }
+        }
+    }
+
+    fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([format!("-{name}"), self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits for the exit (bounded) and returns the exit code.
+    fn wait_exit(&mut self) -> Option<i32> {
+        let (done, exited) = mpsc::channel();
+        let pid = self.child.id();
+        let watchdog = std::thread::spawn(move || {
+            if exited.recv_timeout(LIMIT).is_err() {
+                let _ = Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
+            }
+        });
+        let status = self.child.wait().unwrap();
+        let _ = done.send(());
+        watchdog.join().unwrap();
+        // The rest of the log.
+        while let Ok(line) = self.lines.recv_timeout(LIMIT) {
+            self.log.push(line);
+        }
+        status.code()
+    }
+}
+
+#[test]
+fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
+    let apps = apps_dir();
+    let mut server = Server::start(&[
+        "--app",
+        "plain_app:app",
+        "--pythonpath",
+        apps.to_str().unwrap(),
+        "--workers",
+        "2",
+        "--bind",
+        "127.0.0.1:0",
+    ]);
+    let gil = server.wait_for("GIL ");
+    if pyo3_ft::runtime::build_info::GIL_DISABLED {
+        assert!(
+            gil.contains("GIL disabled: free-threaded interpreter"),
+            "{gil}"
+        );
+    } else {
+        assert!(
+            gil.contains("GIL enabled: GIL-enabled interpreter build"),
+            "{gil}"
+        );
+    }
+    let serving = server.wait_for("serving plain_app:app on http://");
+    let addr = serving
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+
+    // Half of a request body: the application waits for the rest.
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    stream.set_read_timeout(Some(LIMIT)).unwrap();
+    stream
+        .write_all(b"POST /echo?announce=t1 HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhello")
+        .unwrap();
+    server.wait_for("entered t1");
+
+    server.signal("TERM");
+    server.wait_for("SIGTERM: shutting down gracefully");
+    server.wait_for("shutting down: finishing 1 open connection(s)");
+    // New connections are refused now.
+    assert!(TcpStream::connect(&addr).is_err());
+
+    stream.write_all(b"world").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+    assert!(response.ends_with("\r\n\r\nhelloworld"), "{response}");
+
+    assert_eq!(
+        server.wait_exit(),
+        Some(0),
+        "log:\n{}",
+        server.log.join("\n")
+    );
+    assert!(
+        server
+            .log
+            .iter()
+            .any(|line| line.contains("stopped: 1 connection(s), 1 request(s)")),
+        "log:\n{}",
+        server.log.join("\n")
+    );
+}
+
+#[test]
+fn sigint_with_nothing_in_flight_exits_at_once() {
+    let apps = apps_dir();
+    let mut server = Server::start(&[
+        "--app=plain_app:app",
+        "--pythonpath",
+        apps.to_str().unwrap(),
+        "--workers=1",
+        "--bind=127.0.0.1:0",
+    ]);
+    server.wait_for("serving plain_app:app");
+    server.signal("INT");
+    assert_eq!(
+        server.wait_exit(),
+        Some(0),
+        "log:\n{}",
+        server.log.join("\n")
+    );
+}
+
+#[test]
+fn bad_command_lines_and_applications_fail_clearly() {
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_wsgi-server"))
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, _) = run(&["--help"]);
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("usage: wsgi-server --app"));
+
+    let (code, _, stderr) = run(&["--workers", "2"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("--app MODULE[:CALLABLE] is required"),
+        "{stderr}"
+    );
+
+    let apps = apps_dir();
+    let (code, _, stderr) = run(&[
+        "--app",
+        "plain_app:no_such_app",
+        "--pythonpath",
+        apps.to_str().unwrap(),
+        "--bind",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("cannot load the application plain_app:no_such_app"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("AttributeError"), "{stderr}");
+}
