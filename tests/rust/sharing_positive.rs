@@ -131,8 +131,8 @@ fn bound_through_channel() {
     let (tx, rx) = mpsc::channel::<Py<PyAny>>();
     // The worker waits for the object detached, so the sender can attach.
     let worker = thread::spawn(move || {
-        Python::attach(|py| {
-            let received = py.detach(|| rx.recv().unwrap());
+        Python::attach(move |py| {
+            let received = py.detach(move || rx.recv().unwrap());
             received.bind(py).is_none()
         })
     });
