@@ -40,14 +40,18 @@ impl PanicException {
 
     /// The exception for a caught panic, carrying its message.
     pub fn from_panic_payload(payload: Box<dyn Any + Send>) -> PyErr {
-        let message = if let Some(text) = payload.downcast_ref::<&str>() {
-            (*text).to_owned()
-        } else if let Some(text) = payload.downcast_ref::<String>() {
-            text.clone()
-        } else {
-            "Rust panic with a non-string payload".to_owned()
-        };
-        Self::new_err(message)
+        Self::new_err(payload_message(&*payload))
+    }
+}
+
+/// The message a panic was raised with (`panic!("...")`'s text).
+pub(crate) fn payload_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "Rust panic with a non-string payload".to_owned()
     }
 }
 

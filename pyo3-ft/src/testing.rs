@@ -66,12 +66,7 @@ where
         start = Instant::now();
         for (thread, handle) in handles.into_iter().enumerate() {
             if let Err(panic) = handle.join() {
-                let message = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "panic".to_owned());
-                record((thread, usize::MAX, message));
+                record((thread, usize::MAX, crate::panic::payload_message(&*panic)));
             }
         }
     });

@@ -105,13 +105,7 @@ pub struct PanicError {
 
 impl PanicError {
     pub(crate) fn new(payload: Box<dyn Any + Send>) -> Self {
-        let message = if let Some(text) = payload.downcast_ref::<&str>() {
-            (*text).to_owned()
-        } else if let Some(text) = payload.downcast_ref::<String>() {
-            text.clone()
-        } else {
-            "Rust panic with a non-string payload".to_owned()
-        };
+        let message = crate::panic::payload_message(&*payload);
         PanicError {
             message,
             payload: Mutex::new(Some(payload)),
