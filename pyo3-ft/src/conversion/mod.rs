@@ -56,9 +56,26 @@ pub trait FromPyObject<'a, 'py>: Sized {
 }
 
 /// Call arguments: tuples of convertible values, `()`, or a `PyTuple`.
-pub trait IntoPyTuple<'py> {
+pub trait IntoPyTuple<'py>: Sized {
     /// Builds the argument tuple.
     fn into_py_tuple(self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>>;
+
+    /// Calls `callable` with these positional arguments. Rust tuples
+    /// override it to use vectorcall, without building a tuple.
+    fn call_positional(self, callable: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let args = self.into_py_tuple(callable.py())?;
+        // SAFETY: both objects are alive; a null `kwargs` means none.
+        unsafe {
+            Bound::from_owned_ptr_or_err(
+                callable.py(),
+                pyo3_ft_runtime::ffi::PyObject_Call(
+                    callable.as_ptr(),
+                    args.as_ptr(),
+                    std::ptr::null_mut(),
+                ),
+            )
+        }
+    }
 }
 
 impl<'py> IntoPyTuple<'py> for Bound<'py, PyTuple> {

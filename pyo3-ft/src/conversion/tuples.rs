@@ -14,6 +14,11 @@ impl<'py> IntoPyTuple<'py> for () {
     fn into_py_tuple(self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         Ok(PyTuple::empty(py))
     }
+
+    #[inline]
+    fn call_positional(self, callable: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        callable.call0()
+    }
 }
 
 /// `ValueError` for a tuple of the wrong length.
@@ -34,6 +39,28 @@ macro_rules! tuple_impls {
                     unsafe { ffi::PyTuple_SET_ITEM(tuple.as_ptr(), $idx, self.$idx.into_pyobject(py)?.into_ptr()) };
                 )+
                 Ok(tuple)
+            }
+
+            #[inline]
+            fn call_positional(self, callable: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+                let py = callable.py();
+                let owned = ($(self.$idx.into_pyobject(py)?,)+);
+                // Slot 0 is scratch space the callee may use
+                // (`PY_VECTORCALL_ARGUMENTS_OFFSET`).
+                let args = [std::ptr::null_mut(), $(owned.$idx.as_ptr()),+];
+                // SAFETY: `args[1..]` holds `$len` live objects (kept alive by
+                // `owned`) and `args[0]` may be overwritten by the callee.
+                unsafe {
+                    Bound::from_owned_ptr_or_err(
+                        py,
+                        ffi::PyObject_Vectorcall(
+                            callable.as_ptr(),
+                            args.as_ptr().add(1),
+                            $len | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET,
+                            std::ptr::null_mut(),
+                        ),
+                    )
+                }
             }
         }
 

@@ -178,8 +178,11 @@ impl<'py> Bound<'py, PyAny> {
         args: A,
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let Some(kwargs) = kwargs else {
+            return args.call_positional(self);
+        };
         let args = args.into_py_tuple(self.py())?;
-        let kwargs = kwargs.map_or(std::ptr::null_mut(), |k| k.as_ptr());
+        let kwargs = kwargs.as_ptr();
         // SAFETY: all objects are alive; `kwargs` may be null.
         unsafe { self.wrap(ffi::PyObject_Call(self.as_ptr(), args.as_ptr(), kwargs)) }
     }
@@ -192,7 +195,7 @@ impl<'py> Bound<'py, PyAny> {
 
     /// `self(*args)`.
     pub fn call1<A: IntoPyTuple<'py>>(&self, args: A) -> PyResult<Bound<'py, PyAny>> {
-        self.call(args, None)
+        args.call_positional(self)
     }
 
     /// `self.name(*args, **kwargs)`.
