@@ -57,26 +57,29 @@ fn parse_options() -> Result<Options, String> {
     Ok(options)
 }
 
-/// Defines `work` and returns it as a `Py` that every thread can share.
-fn define_work() -> PyResult<Py<PyAny>> {
-    Python::attach(|py| {
-        let globals = PyDict::new(py);
-        py.run(SCRIPT, Some(&globals), None)?;
-        let work = globals.get_item("work")?.expect("SCRIPT defines work");
-        Ok(work.unbind())
-    })
+/// Loads `SCRIPT` into a fresh namespace and returns its `work`.
+///
+/// Every worker thread loads its own copy, as a server's workers each load
+/// their application. On 3.13t a function defined after the first extra
+/// thread started keeps a reference count that every calling thread
+/// updates; threads sharing one such function contend on it. (3.14
+/// defers those counts.)
+fn load_work(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    let globals = PyDict::new(py);
+    py.run(SCRIPT, Some(&globals), None)?;
+    Ok(globals.get_item("work")?.expect("SCRIPT defines work"))
 }
 
 /// Runs `calls` calls of `work` on each of `threads` Rust threads, started
 /// together; returns the wall time and checks every result.
-fn run(work: &Py<PyAny>, threads: usize, calls: usize, expected: i64) -> Duration {
+fn run(threads: usize, calls: usize, expected: i64) -> Duration {
     let barrier = Barrier::new(threads + 1);
     let mut start = Instant::now();
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
                 Python::attach(|py| {
-                    let work = work.bind(py);
+                    let work = load_work(py).expect("loading the script failed");
                     // Wait detached so the others can attach meanwhile.
                     py.detach(|| barrier.wait());
                     for _ in 0..calls {
@@ -128,7 +131,9 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let (work, interpreter) = match define_work().and_then(|w| Ok((w, describe_interpreter()?))) {
+    let checked =
+        Python::attach(|py| load_work(py).map(drop)).and_then(|()| describe_interpreter());
+    let interpreter = match checked {
         Ok(found) => found,
         Err(err) => {
             eprintln!("demo: Python failed:\n{err}");
@@ -149,7 +154,7 @@ fn main() {
     println!("{:>7} {:>12} {:>10}", "threads", "calls/s", "speedup");
     let mut single = None;
     for threads in counts {
-        let elapsed = run(&work, threads, options.calls_per_thread, expected);
+        let elapsed = run(threads, options.calls_per_thread, expected);
         let rate = (threads * options.calls_per_thread) as f64 / elapsed.as_secs_f64();
         let base = *single.get_or_insert(rate);
         println!("{threads:>7} {rate:>12.0} {:>9.2}x", rate / base);
