@@ -46,12 +46,8 @@ pub(crate) unsafe fn immortalize_class(ty: &Bound<'_, PyType>) {
     if !cfg!(Py_GIL_DISABLED) {
         return;
     }
-    let dict =
-        Bound::from_borrowed_ptr(ty.py(), (*ty.as_ptr().cast::<ffi::PyTypeObject>()).tp_dict);
-    if let Ok(values) = dict.call_method0("values").and_then(|v| v.try_iter()) {
-        for value in values.flatten().filter(is_descriptor) {
-            immortalize(&value);
-        }
+    for value in ty.type_dict().values().iter().filter(is_descriptor) {
+        immortalize(&value);
     }
     immortalize(ty.as_any());
 }

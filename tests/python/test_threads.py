@@ -76,9 +76,13 @@ def report(what: str, calls: int, elapsed: float) -> None:
 # ---------------------------------------------------------------- counters
 
 
+COUNTER_CLASSES = pytest.mark.parametrize("cls", [Counter, AtomicCounter], ids=lambda c: c.__name__)
+
+
 @stress
-def test_counter_incr_barrier():
-    counter = Counter()
+@COUNTER_CLASSES
+def test_counter_incr_barrier(cls):
+    counter = cls()
 
     def work(_: int) -> None:
         incr = counter.incr
@@ -88,12 +92,13 @@ def test_counter_incr_barrier():
     errors, elapsed = run_barrier_threads(work)
     assert errors == []
     assert counter.value == THREADS * ITERATIONS == 800_000
-    report(f"Counter.incr, {THREADS} threads (Barrier)", THREADS * ITERATIONS, elapsed)
+    report(f"{cls.__name__}.incr, {THREADS} threads (Barrier)", THREADS * ITERATIONS, elapsed)
 
 
 @stress
-def test_counter_incr_run_threaded():
-    counter = Counter()
+@COUNTER_CLASSES
+def test_counter_incr_run_threaded(cls):
+    counter = cls()
     result = run_threaded(
         lambda thread, i: counter.incr(), threads=THREADS, iterations=ITERATIONS,
         timeout=THREAD_TIMEOUT,
@@ -101,34 +106,7 @@ def test_counter_incr_run_threaded():
     result.raise_if_failed()
     assert result.errors == []
     assert counter.value == 800_000
-    report(f"Counter.incr, {THREADS} threads (run_threaded)", result.calls, result.elapsed)
-
-
-@stress
-def test_atomic_counter_incr_barrier():
-    counter = AtomicCounter()
-
-    def work(_: int) -> None:
-        incr = counter.incr
-        for _ in range(ITERATIONS):
-            incr()
-
-    errors, elapsed = run_barrier_threads(work)
-    assert errors == []
-    assert counter.value == 800_000
-    report(f"AtomicCounter.incr, {THREADS} threads (Barrier)", THREADS * ITERATIONS, elapsed)
-
-
-@stress
-def test_atomic_counter_incr_run_threaded():
-    counter = AtomicCounter()
-    result = run_threaded(
-        lambda thread, i: counter.incr(), threads=THREADS, iterations=ITERATIONS,
-        timeout=THREAD_TIMEOUT,
-    )
-    result.raise_if_failed()
-    assert counter.value == 800_000
-    report(f"AtomicCounter.incr, {THREADS} threads (run_threaded)", result.calls, result.elapsed)
+    report(f"{cls.__name__}.incr, {THREADS} threads (run_threaded)", result.calls, result.elapsed)
 
 
 @stress

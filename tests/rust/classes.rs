@@ -114,6 +114,35 @@ impl Node {
     }
 }
 
+#[pyclass(unsendable)]
+struct Local {
+    values: std::rc::Rc<std::cell::RefCell<Vec<i64>>>,
+}
+
+#[pymethods]
+impl Local {
+    #[new]
+    fn new() -> Self {
+        Local {
+            values: Default::default(),
+        }
+    }
+
+    fn push(&mut self, value: i64) {
+        self.values.borrow_mut().push(value);
+    }
+
+    fn push_with(&mut self, f: &Bound<'_, PyAny>) -> PyResult<()> {
+        let value = f.call0()?.extract()?;
+        self.push(value);
+        Ok(())
+    }
+
+    fn len(&self) -> usize {
+        self.values.borrow().len()
+    }
+}
+
 /// Runs `code` with the classes in scope.
 fn run(py: Python<'_>, code: &str) -> PyResult<()> {
     let module = PyModule::new(py, "classes")?;
@@ -123,6 +152,7 @@ fn run(py: Python<'_>, code: &str) -> PyResult<()> {
     module.add_class::<Unit>()?;
     module.add_class::<Color>()?;
     module.add_class::<Node>()?;
+    module.add_class::<Local>()?;
     let globals = module.dict().copy()?;
     py.run(code, Some(&globals), None)
 }
@@ -206,4 +236,86 @@ fn a_cycle_through_rust_values_is_collected() {
     })
     .unwrap();
     assert_eq!(NODES_DROPPED.load(Ordering::SeqCst) - before, 2);
+}
+
+#[test]
+fn an_unsendable_object_raises_on_other_threads_and_on_reentry() {
+    let local: Py<Local> = Python::attach(|py| {
+        let local = Bound::new(py, Local::new()).unwrap();
+        local.borrow_mut().push(1);
+        // `&mut self` re-entered on its own thread: RuntimeError, not aliasing.
+        let err = local
+            .as_any()
+            .call_method1("push_with", (local.getattr("len").unwrap(),))
+            .unwrap_err();
+        assert!(
+            err.is_instance_of::<pyo3_ft::exceptions::PyRuntimeError>(py),
+            "{err}"
+        );
+        local.unbind()
+    });
+    let moved = local.clone();
+    let (from_python, from_rust) = std::thread::spawn(move || {
+        Python::attach(|py| {
+            let bound = moved.bind(py);
+            let from_python = bound.as_any().call_method1("push", (2,)).unwrap_err();
+            let from_rust = bound.try_borrow().err().map(|e| e.to_string());
+            (from_python.to_string(), from_rust)
+        })
+    })
+    .join()
+    .unwrap();
+    assert!(
+        from_python.starts_with("RuntimeError") && from_python.contains("another thread"),
+        "{from_python}"
+    );
+    assert!(from_rust.is_some_and(|e| e.contains("unsendable")));
+    Python::attach(|py| assert_eq!(local.bind(py).borrow().len(), 1));
+}
+
+static PINNED_DROPPED: AtomicUsize = AtomicUsize::new(0);
+
+#[pyclass(unsendable)]
+struct Pinned {
+    _not_send: std::marker::PhantomData<*mut ()>,
+}
+
+impl Drop for Pinned {
+    fn drop(&mut self) {
+        PINNED_DROPPED.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn an_unsendable_object_freed_on_another_thread_is_leaked_not_dropped() {
+    let make = || {
+        Python::attach(|py| {
+            Bound::new(
+                py,
+                Pinned {
+                    _not_send: Default::default(),
+                },
+            )
+            .unwrap()
+            .unbind()
+        })
+    };
+    let here = make();
+    Python::attach(|_py| drop(here));
+    assert_eq!(
+        PINNED_DROPPED.load(Ordering::SeqCst),
+        1,
+        "dropped on its own thread"
+    );
+    // Freed on a thread that did not create it: the `!Send` value must not
+    // be dropped there; it is leaked and the process goes on.
+    let there = make();
+    std::thread::spawn(move || Python::attach(|_py| drop(there)))
+        .join()
+        .unwrap();
+    assert_eq!(
+        PINNED_DROPPED.load(Ordering::SeqCst),
+        1,
+        "dropped on a foreign thread"
+    );
 }

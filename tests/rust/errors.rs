@@ -299,3 +299,22 @@ fn exceptions_whose_str_fails_still_display() {
         assert!(err.is_instance_of::<PyBaseException>(py));
     });
 }
+
+/// A lazy error shared by threads is created once: every thread sees the
+/// same exception object.
+#[test]
+fn a_shared_lazy_error_is_materialized_once() {
+    let err = pyo3_ft::exceptions::PyValueError::new_err("shared");
+    let seen = std::sync::Mutex::new(std::collections::HashSet::new());
+    let report = pyo3_ft::testing::hammer(8, 1, |py, _, _| {
+        let address = err.value(py).as_ptr() as usize;
+        seen.lock().unwrap().insert(address);
+        Ok(())
+    });
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(
+        seen.into_inner().unwrap().len(),
+        1,
+        "threads saw different exception objects"
+    );
+}

@@ -64,20 +64,7 @@ fn parse(args: &[String]) -> Result<Option<Options>> {
 
 /// Entry point: `cargo xtask bench [options]` (the arguments after `bench`).
 pub fn main(args: &[String]) -> ExitCode {
-    let result = parse(args).and_then(|options| match options {
-        Some(options) => run(&options),
-        None => {
-            println!("{USAGE}");
-            Ok(())
-        }
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    util::subcommand(args, USAGE, parse, run)
 }
 
 /// Where the outputs go.

@@ -120,20 +120,7 @@ fn positive(text: &str, name: &str) -> Result<usize> {
 /// Entry point: `cargo xtask bench-server [options]` (the arguments after
 /// the command).
 pub fn main(args: &[String]) -> ExitCode {
-    let result = parse(args).and_then(|options| match options {
-        Some(options) => run(&options),
-        None => {
-            println!("{USAGE}");
-            Ok(())
-        }
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    util::subcommand(args, USAGE, parse, run)
 }
 
 /// One server configuration of the table.

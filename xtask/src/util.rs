@@ -184,3 +184,27 @@ fn check(cmd: &Command, status: ExitStatus) -> Result<()> {
 fn spawn_error(cmd: &Command, error: &io::Error) -> String {
     format!("could not run `{}`: {error}", describe(cmd))
 }
+
+/// Runs a subcommand that parses its own arguments: `parse` returns `None`
+/// for `--help` (then `usage` is printed); an error is printed as one line.
+pub fn subcommand<O>(
+    args: &[String],
+    usage: &str,
+    parse: impl FnOnce(&[String]) -> Result<Option<O>>,
+    run: impl FnOnce(&O) -> Result<()>,
+) -> std::process::ExitCode {
+    let result = parse(args).and_then(|options| match options {
+        Some(options) => run(&options),
+        None => {
+            println!("{usage}");
+            Ok(())
+        }
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

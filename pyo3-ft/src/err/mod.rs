@@ -1,7 +1,7 @@
 //! [`PyErr`]: a Python exception as a Rust error value.
 
 use std::fmt;
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use pyo3_ft_runtime::ffi;
 
@@ -9,6 +9,7 @@ use crate::conversion::IntoPyObject;
 use crate::exceptions::{PyBaseException, PySystemError};
 use crate::instance::{Bound, Py};
 use crate::python::Python;
+use crate::sync::PyOnceLock;
 use crate::type_info::PyTypeInfo;
 use crate::types::{PyAny, PyTuple, PyType};
 
@@ -39,9 +40,10 @@ type Materialize =
 /// });
 /// ```
 pub struct PyErr {
-    normalized: OnceLock<Py<PyBaseException>>,
-    /// Taken (briefly, with no Python call under the lock) by the thread
-    /// that materializes the exception.
+    /// Created once; racing threads wait detached.
+    normalized: PyOnceLock<Py<PyBaseException>>,
+    /// Taken by the one initializer of `normalized` (the lock is held only
+    /// for the `take`, with no Python call under it).
     lazy: Mutex<Option<Materialize>>,
 }
 
@@ -87,14 +89,14 @@ impl PyErr {
 
     fn lazy(materialize: Materialize) -> PyErr {
         PyErr {
-            normalized: OnceLock::new(),
+            normalized: PyOnceLock::new(),
             lazy: Mutex::new(Some(materialize)),
         }
     }
 
     fn normalized(value: Py<PyBaseException>) -> PyErr {
         PyErr {
-            normalized: OnceLock::from(value),
+            normalized: PyOnceLock::from(value),
             lazy: Mutex::new(None),
         }
     }
@@ -130,23 +132,16 @@ impl PyErr {
 
     /// The exception instance, created now if it was lazy.
     pub fn value<'py>(&self, py: Python<'py>) -> &Bound<'py, PyBaseException> {
-        loop {
-            if let Some(value) = self.normalized.get() {
-                return value.bind(py);
-            }
-            let lazy = self
+        let value = self.normalized.get_or_init(py, || {
+            let materialize = self
                 .lazy
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .take();
-            match lazy {
-                Some(materialize) => {
-                    let _ = self.normalized.set(materialize(py).unbind());
-                }
-                // Another thread is creating the value: wait detached.
-                None => py.detach(std::thread::yield_now),
-            }
-        }
+                .take()
+                .expect("the exception's constructor panicked on an earlier attempt");
+            materialize(py).unbind()
+        });
+        value.bind(py)
     }
 
     /// The exception's type.

@@ -474,9 +474,16 @@ fn lock_detached<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     }
 }
 
-/// Drives `future` on this thread, parking it between wake-ups (detached if
-/// attached).
-fn block_on<F: Future>(future: F) -> F::Output {
+/// Drives `future` to completion on this thread, parking it between
+/// wake-ups; an attached thread waits detached, so it never blocks a
+/// stop-the-world pause. For threads that have no async runtime, such as a
+/// worker bridging to one.
+///
+/// ```
+/// let value = pyo3_ft::executor::block_on(async { 6 * 7 });
+/// assert_eq!(value, 42);
+/// ```
+pub fn block_on<F: Future>(future: F) -> F::Output {
     struct Unpark(Thread);
     impl Wake for Unpark {
         fn wake(self: Arc<Self>) {

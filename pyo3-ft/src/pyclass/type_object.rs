@@ -12,7 +12,7 @@ use crate::err::PyResult;
 use crate::instance::{Bound, Py};
 use crate::python::Python;
 use crate::sync::PyOnceLock;
-use crate::types::{PyAny, PyType};
+use crate::types::PyType;
 
 /// Static facts about a class, made by `#[pyclass]`.
 pub struct ClassInfo {
@@ -82,9 +82,12 @@ impl<T: PyClass> LazyTypeObject<T> {
             .cell
             .get_or_try_init(py, || create_type_object::<T>(py))?
             .bind(py);
+        if self.attributes.get().is_some() {
+            // The common case, on every type check: no thread-local lookup.
+            return Ok(ty);
+        }
         let key = self as *const Self as usize;
-        let adding_here = ADDING_ATTRIBUTES.with_borrow(|adding| adding.contains(&key));
-        if self.attributes.get().is_none() && !adding_here {
+        if !ADDING_ATTRIBUTES.with_borrow(|adding| adding.contains(&key)) {
             ADDING_ATTRIBUTES.with_borrow_mut(|adding| adding.push(key));
             let added = self.attributes.get_or_try_init(py, || {
                 add_class_attributes(ty, T::info(), (T::info().items)())
@@ -272,31 +275,17 @@ fn add_class_attributes(
     info: &ClassInfo,
     items: &PyClassItems,
 ) -> PyResult<()> {
-    if items.class_attrs.is_empty() && info.extra_class_attrs.is_empty() {
-        return Ok(());
-    }
-    let py = ty.py();
-    // SAFETY: a type's `tp_dict` is a dict that lives as long as the type.
-    let dict =
-        unsafe { Bound::from_borrowed_ptr(py, (*ty.as_ptr().cast::<ffi::PyTypeObject>()).tp_dict) };
     for attr in info.extra_class_attrs.iter().chain(items.class_attrs) {
-        let value = (attr.make)(ty)?;
-        dict.set_item(attr.name, value)?;
+        ty.set_class_attribute(attr.name, (attr.make)(ty)?)?;
     }
-    // SAFETY: `ty` is a type whose dict just changed.
-    unsafe { ffi::PyType_Modified(ty.as_ptr().cast()) };
     Ok(())
 }
 
 /// Sets `__module__` on a class that did not name its module, as it is
 /// added to `module`.
 pub(crate) fn set_module_name(ty: &Bound<'_, PyType>, module: &str) -> PyResult<()> {
-    let py = ty.py();
-    // SAFETY: as in `add_class_attributes`.
-    let dict: Bound<'_, PyAny> =
-        unsafe { Bound::from_borrowed_ptr(py, (*ty.as_ptr().cast::<ffi::PyTypeObject>()).tp_dict) };
-    dict.set_item("__module__", module)?;
-    // SAFETY: as in `add_class_attributes`.
-    unsafe { ffi::PyType_Modified(ty.as_ptr().cast()) };
-    Ok(())
+    ty.set_class_attribute(
+        "__module__",
+        crate::types::PyString::new(ty.py(), module).into_any(),
+    )
 }

@@ -52,6 +52,26 @@ impl<'py> Bound<'py, PyType> {
             .unwrap_or_else(|_| "<unknown>".to_owned())
     }
 
+    /// The type's own `__dict__` (a dict, not the read-only proxy Python
+    /// shows), for the framework's use on classes it created.
+    pub(crate) fn type_dict(&self) -> Bound<'py, crate::types::PyDict> {
+        // SAFETY: a ready type's `tp_dict` is a dict that lives as long as
+        // the type; a strong reference is taken at once.
+        unsafe {
+            Bound::from_borrowed_ptr(self.py(), (*self.as_type_ptr()).tp_dict)
+                .downcast_into_unchecked()
+        }
+    }
+
+    /// Sets `name` on a class the framework created (even an immutable
+    /// one) and invalidates the type's attribute cache.
+    pub(crate) fn set_class_attribute(&self, name: &str, value: Bound<'py, PyAny>) -> PyResult<()> {
+        self.type_dict().set_item(name, value)?;
+        // SAFETY: `self` is a type whose dict just changed.
+        unsafe { ffi::PyType_Modified(self.as_type_ptr()) };
+        Ok(())
+    }
+
     /// `issubclass(self, other)`.
     pub fn is_subclass(&self, other: &Bound<'py, PyType>) -> bool {
         // SAFETY: both are types; the check cannot fail.

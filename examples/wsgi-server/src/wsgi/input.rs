@@ -1,14 +1,9 @@
 //! `wsgi.input`: the request body, read by the application as it arrives.
 
-use std::future::Future;
-use std::pin::pin;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
-use std::thread::{self, Thread};
-
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use pyo3_ft::exceptions::PyOSError;
+use pyo3_ft::executor::block_on;
 use pyo3_ft::prelude::*;
 use pyo3_ft::sync::Mutex;
 use pyo3_ft::types::PyBytes;
@@ -188,27 +183,5 @@ impl Input {
     fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
         let line = self.state.lock(py).readline(py, None)?;
         Ok((!line.as_bytes().is_empty()).then_some(line))
-    }
-}
-
-/// Drives `future` on this (detached) thread, parking between wake-ups.
-fn block_on<F: Future>(future: F) -> F::Output {
-    struct Unpark(Thread);
-    impl Wake for Unpark {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
-        fn wake_by_ref(self: &Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let waker = Waker::from(Arc::new(Unpark(thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = pin!(future);
-    loop {
-        if let Poll::Ready(value) = future.as_mut().poll(&mut cx) {
-            return value;
-        }
-        thread::park();
     }
 }
