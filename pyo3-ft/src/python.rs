@@ -45,6 +45,30 @@ pub struct Python<'py>(PhantomData<(&'py (), *mut ())>);
 pub trait Ungil {}
 impl<T: Send + ?Sized> Ungil for T {}
 
+/// Runs `f(input)` detached if this thread is attached, as
+/// [`Python::detach`] does, for the framework's own waits where no `Python`
+/// token is at hand (joins, barriers, blocking receives, `block_on`); on a
+/// thread that is not attached it just runs it.
+///
+/// `f` is a function pointer, so it captures nothing: everything the
+/// detached code holds is `input`, and the bound is on `input` itself (a
+/// closure around a generic `T: Ungil` would not be `Ungil` to the
+/// compiler, which only sees that it holds a `T`).
+pub(crate) fn detach_if_attached<T, R>(input: T, f: fn(T) -> R) -> R
+where
+    T: Ungil,
+    R: Ungil,
+{
+    if thread_state::is_attached() {
+        // SAFETY: the thread is attached (checked just above); `f` captures
+        // nothing and `Ungil` keeps attached values out of `input` and of
+        // the result, as for `Python::detach`.
+        unsafe { thread_state::detach(|| f(input)) }
+    } else {
+        f(input)
+    }
+}
+
 impl<'py> Python<'py> {
     /// Runs `f` attached to the interpreter, from any thread.
     ///

@@ -89,7 +89,7 @@ fn assert_detached(method: &str) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::mpsc::{self, RecvTimeoutError};
     use std::time::Duration;
@@ -98,7 +98,7 @@ mod tests {
 
     /// `gc.collect()`: on free-threaded builds, a stop-the-world pause that
     /// waits for every attached thread.
-    pub(super) fn gc_collect(py: Python<'_>) {
+    pub(crate) fn gc_collect(py: Python<'_>) {
         py.import("gc").unwrap().call_method0("collect").unwrap();
     }
 
@@ -117,7 +117,7 @@ mod tests {
     /// finish within 60 s, so that a deadlock fails instead of hanging (a
     /// thread stuck in a stop-the-world pause wedges every other test too,
     /// so failing only this one would still hang the run).
-    pub(super) fn with_watchdog<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    pub(crate) fn with_watchdog<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
         let (done_tx, done_rx) = mpsc::channel();
         let worker = std::thread::spawn(move || {
             let result = f();
@@ -129,7 +129,7 @@ mod tests {
                 // Straight to stderr: the test harness's capture of
                 // `eprintln!` would be lost with the process.
                 let message =
-                    "deadlock: a pyo3_ft::sync test did not finish within 60 s; aborting\n";
+                    "deadlock: a pyo3_ft test did not finish within 60 s; aborting\n";
                 let _ = std::io::Write::write_all(&mut std::io::stderr(), message.as_bytes());
                 std::process::abort()
             }
