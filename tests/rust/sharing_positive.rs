@@ -8,8 +8,10 @@ use std::sync::atomic::{AtomicI32, AtomicI64, Ordering};
 use std::sync::{mpsc, Arc, OnceLock};
 use std::thread;
 
+use pyo3_ft::executor::block_on;
 use pyo3_ft::prelude::*;
 use pyo3_ft::sync::{Mutex, RwLock};
+use pyo3_ft::types::PyList;
 use pyo3_ft::{pyclass, pymethods};
 
 /// A default class: lock-free, `Send + Sync`, `&self` only.
@@ -222,6 +224,39 @@ fn detach_captures_pyref() {
         let counter = new_counter(py, 7);
         let count = counter.borrow().count.load(Ordering::Relaxed);
         assert_eq!(py.detach(move || count * 6), 42);
+    });
+}
+
+/// `block_on_captures_bound`: the future holds a `Py` and attaches where it
+/// touches the list (the case's own loop, which crashed when it compiled).
+#[test]
+fn block_on_captures_bound() {
+    Python::attach(|py| {
+        let list = PyList::empty(py).unbind();
+        for i in 0..1000 {
+            block_on(async { Python::attach(|py| list.bind(py).append(i).unwrap()) });
+        }
+        let items: Vec<i64> = list.bind(py).extract().unwrap();
+        assert_eq!(items, (0..1000).collect::<Vec<_>>());
+    });
+}
+
+/// `block_on_captures_python`: the future attaches itself.
+#[test]
+fn block_on_captures_python() {
+    Python::attach(|_py| {
+        let is_none = block_on(async { Python::attach(|py| py.none().is_none()) });
+        assert!(is_none);
+    });
+}
+
+/// `block_on_output_bound`: the future gives a `Py`, bound again after.
+#[test]
+fn block_on_output_bound() {
+    Python::attach(|py| {
+        let answer: Py<PyAny> =
+            block_on(async { Python::attach(|py| py.eval("6 * 7", None, None).unwrap().unbind()) });
+        assert_eq!(answer.bind(py).extract::<i64>().unwrap(), 42);
     });
 }
 

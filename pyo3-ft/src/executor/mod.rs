@@ -87,7 +87,7 @@ pub use error::{ExecError, PanicError, TrySubmitError};
 pub use submit::Submit;
 
 use crate::err::PyResult;
-use crate::python::Python;
+use crate::python::{detach_if_attached, Python, Ungil};
 use queue::{Enqueue, Job, Shared};
 
 /// How [`Executor::shutdown`] treats the jobs still queued.
@@ -239,7 +239,9 @@ impl Builder {
         }
         // Each worker sends once attached; one that cannot attach panics and
         // drops its sender unsent.
-        let all_attached = detached(|| (0..started).all(|_| attached.recv().is_ok()));
+        let all_attached = detach_if_attached((attached, started), |(attached, started)| {
+            (0..started).all(|_| attached.recv().is_ok())
+        });
         if !all_attached {
             return Err(io::Error::other(
                 "an executor worker could not attach to the Python interpreter (is it finalizing?)",
@@ -424,8 +426,7 @@ impl Shutdown {
     /// Blocks until every worker has exited, detached if the calling thread
     /// is attached.
     pub fn wait(self) {
-        let shared = self.shared;
-        detached(|| shared.wait_joined());
+        detach_if_attached(self.shared, |shared| shared.wait_joined());
     }
 }
 
@@ -447,17 +448,6 @@ impl fmt::Debug for Shutdown {
     }
 }
 
-/// Runs `f` detached if the current thread is attached (it may block).
-fn detached<R>(f: impl FnOnce() -> R) -> R {
-    if thread_state::is_attached() {
-        // SAFETY: the thread is attached (checked just above), and `f` only
-        // waits on Rust primitives; it touches no Python object.
-        unsafe { thread_state::detach(f) }
-    } else {
-        f()
-    }
-}
-
 /// Locks `mutex`, waiting detached if the thread is attached and the lock is
 /// taken. Its holders never run Python code or wait for anything, so the
 /// wait is short either way.
@@ -475,15 +465,60 @@ fn lock_detached<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// Drives `future` to completion on this thread, parking it between
-/// wake-ups; an attached thread waits detached, so it never blocks a
-/// stop-the-world pause. For threads that have no async runtime, such as a
-/// worker bridging to one.
+/// wake-ups. For threads that have no async runtime, such as a worker
+/// bridging to one.
+///
+/// An attached thread is detached for the whole call, so that its waits
+/// never hold up a stop-the-world pause (or, on GIL builds, the GIL). The
+/// future is therefore polled detached, and like the closure of
+/// [`Python::detach`] it and its output must be [`Ungil`]: a future that
+/// holds a `Python`, `Bound`, `Borrowed`, `PyRef` or lock guard does not
+/// compile. Hold `Py<T>` across awaits instead, and attach inside the
+/// future (`Python::attach`) where it touches Python.
 ///
 /// ```
-/// let value = pyo3_ft::executor::block_on(async { 6 * 7 });
+/// use pyo3_ft::executor::block_on;
+/// use pyo3_ft::prelude::*;
+/// use pyo3_ft::types::PyList;
+///
+/// let value = block_on(async { 6 * 7 });
 /// assert_eq!(value, 42);
+///
+/// Python::attach(|py| {
+///     let list = PyList::empty(py).unbind();
+///     let len = block_on(async {
+///         // Polled detached: attach to touch the list.
+///         Python::attach(|py| list.bind(py).append(1).map(|()| list.bind(py).len()))
+///     })?;
+///     assert_eq!(len, 1);
+///     Ok::<_, PyErr>(())
+/// })?;
+/// # Ok::<(), PyErr>(())
 /// ```
-pub fn block_on<F: Future>(future: F) -> F::Output {
+///
+/// A future that uses an attached value does not compile:
+///
+/// ```compile_fail,E0277
+/// use pyo3_ft::executor::block_on;
+/// use pyo3_ft::prelude::*;
+/// use pyo3_ft::types::PyList;
+///
+/// Python::attach(|py| {
+///     let list = PyList::empty(py);
+///     block_on(async { list.append(1) }) // `&Bound` is not `Ungil`
+/// })?;
+/// # Ok::<(), PyErr>(())
+/// ```
+pub fn block_on<F>(future: F) -> F::Output
+where
+    F: Future + Ungil,
+    F::Output: Ungil,
+{
+    detach_if_attached(future, poll_to_end)
+}
+
+/// `block_on`'s loop: polls `future`, parking the thread until it is woken.
+fn poll_to_end<F: Future>(future: F) -> F::Output {
     struct Unpark(Thread);
     impl Wake for Unpark {
         fn wake(self: Arc<Self>) {
@@ -493,15 +528,13 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
             self.0.unpark();
         }
     }
-    detached(move || {
-        let waker = Waker::from(Arc::new(Unpark(thread::current())));
-        let mut cx = Context::from_waker(&waker);
-        let mut future = pin!(future);
-        loop {
-            if let Poll::Ready(value) = future.as_mut().poll(&mut cx) {
-                return value;
-            }
-            thread::park();
+    let waker = Waker::from(Arc::new(Unpark(thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    loop {
+        if let Poll::Ready(value) = future.as_mut().poll(&mut cx) {
+            return value;
         }
-    })
+        thread::park();
+    }
 }

@@ -81,7 +81,10 @@ impl<R> Submit<R> {
     /// assert_eq!(n, 1024);
     /// # Ok::<(), Box<dyn std::error::Error + Send + Sync>>(())
     /// ```
-    pub fn wait(self) -> Result<R, ExecError> {
+    pub fn wait(self) -> Result<R, ExecError>
+    where
+        R: Send,
+    {
         super::block_on(self)
     }
 }
