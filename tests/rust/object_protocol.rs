@@ -177,6 +177,46 @@ fn calls_pass_positional_and_keyword_arguments() {
     });
 }
 
+/// `PY_VECTORCALL_ARGUMENTS_OFFSET` lets CPython write into the caller's
+/// argument array: a bound method called with a Rust tuple puts its `self`
+/// in the slot in front of the arguments, and `call_method0` lends the slot
+/// of `self` when the attribute found is a bound method of another object.
+/// The calls must see exactly the arguments given, every time.
+#[test]
+fn vectorcall_scratch_slots_carry_the_right_self() {
+    Python::attach(|py| {
+        let ns = run(
+            py,
+            "
+class Recorder:
+    def __init__(self, name):
+        self.name = name
+
+    def record(self, *args):
+        return (self.name, *args)
+
+a = Recorder('a')
+b = Recorder('b')
+b.forward = a.record  # found on `b`, bound to `a`
+",
+        );
+        let a = ns.get_item("a").unwrap().unwrap();
+        let b = ns.get_item("b").unwrap().unwrap();
+        let record = a.getattr("record").unwrap();
+        for i in 0..1000i64 {
+            let one: (String, i64) = record.call1((i,)).unwrap().extract().unwrap();
+            assert_eq!(one, ("a".to_owned(), i));
+            let three: (String, i64, String, f64) =
+                record.call1((i, "x", 2.5)).unwrap().extract().unwrap();
+            assert_eq!(three, ("a".to_owned(), i, "x".to_owned(), 2.5));
+            let forwarded: (String,) = b.call_method0("forward").unwrap().extract().unwrap();
+            assert_eq!(forwarded.0, "a");
+            let own: (String,) = b.call_method0("record").unwrap().extract().unwrap();
+            assert_eq!(own.0, "b");
+        }
+    });
+}
+
 #[test]
 fn repr_and_str_follow_python() {
     Python::attach(|py| {

@@ -45,17 +45,20 @@ macro_rules! tuple_impls {
             fn call_positional(self, callable: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
                 let py = callable.py();
                 let owned = ($(self.$idx.into_pyobject(py)?,)+);
-                // Slot 0 is scratch space the callee may use
-                // (`PY_VECTORCALL_ARGUMENTS_OFFSET`).
-                let args = [std::ptr::null_mut(), $(owned.$idx.as_ptr()),+];
+                // Slot 0 is scratch space: with `PY_VECTORCALL_ARGUMENTS_OFFSET`
+                // the callee may write `args[-1]` (a bound method puts its
+                // `self` there), so the array is mutable and the pointer
+                // derives from a unique borrow.
+                let mut args = [std::ptr::null_mut(), $(owned.$idx.as_ptr()),+];
                 // SAFETY: `args[1..]` holds `$len` live objects (kept alive by
-                // `owned`) and `args[0]` may be overwritten by the callee.
+                // `owned`); `args[0]` is ours to lend as the scratch slot, and
+                // the callee restores it before returning.
                 unsafe {
                     Bound::from_owned_ptr_or_err(
                         py,
                         ffi::PyObject_Vectorcall(
                             callable.as_ptr(),
-                            args.as_ptr().add(1),
+                            args.as_mut_ptr().add(1),
                             $len | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET,
                             std::ptr::null_mut(),
                         ),

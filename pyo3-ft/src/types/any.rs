@@ -211,12 +211,17 @@ impl<'py> Bound<'py, PyAny> {
     /// `self.name()`.
     pub fn call_method0<N: IntoPyObject<'py>>(&self, name: N) -> PyResult<Bound<'py, PyAny>> {
         let name = name.into_pyobject(self.py())?;
-        let args = [self.as_ptr()];
-        // SAFETY: `args` holds one live object and outlives the call.
+        // With `PY_VECTORCALL_ARGUMENTS_OFFSET`, `PyObject_VectorcallMethod`
+        // may change `args[0]` (the slot of `self`) while it calls a bound
+        // method found on the object (CPython's docs of the flag), so the
+        // array is mutable and the pointer derives from a unique borrow.
+        let mut args = [self.as_ptr()];
+        // SAFETY: `args` holds one live object and outlives the call; the
+        // callee restores `args[0]` before returning.
         unsafe {
             self.wrap(ffi::PyObject_VectorcallMethod(
                 name.as_ptr(),
-                args.as_ptr(),
+                args.as_mut_ptr(),
                 1 | ffi::PY_VECTORCALL_ARGUMENTS_OFFSET,
                 std::ptr::null_mut(),
             ))
