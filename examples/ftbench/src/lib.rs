@@ -165,6 +165,36 @@ impl AtomicCounter {
     }
 }
 
+/// Integers repeated: `Repeat(times, items)` holds `items * times`, and
+/// calling an instance, `r(times, items)`, returns its own items followed
+/// by `items * times`. Its constructor (for subclasses) and its `__call__`
+/// take a tuple and the caller's keyword dict (`tp_new`, `tp_call`).
+#[pyclass(subclass, module = "ftbench")]
+struct Repeat {
+    items: Vec<i64>,
+}
+
+#[pymethods]
+impl Repeat {
+    #[new]
+    fn new(times: usize, items: Vec<i64>) -> Self {
+        Repeat {
+            items: items.repeat(times),
+        }
+    }
+
+    fn __call__(&self, times: usize, items: Vec<i64>) -> Vec<i64> {
+        let mut all = self.items.clone();
+        all.extend(items.repeat(times));
+        all
+    }
+
+    #[getter]
+    fn items(&self) -> Vec<i64> {
+        self.items.clone()
+    }
+}
+
 /// Workloads for pyo3-ft's tests and benchmarks.
 #[pymodule]
 fn ftbench(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -177,5 +207,6 @@ fn ftbench(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Point>()?;
     m.add_class::<Counter>()?;
     m.add_class::<AtomicCounter>()?;
+    m.add_class::<Repeat>()?;
     Ok(())
 }

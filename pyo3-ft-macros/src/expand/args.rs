@@ -137,19 +137,31 @@ pub fn bind_params(model: &FnModel) -> (TokenStream, Vec<TokenStream>) {
 pub fn extraction(model: &FnModel, func_name: &str, convention: Convention) -> Extraction {
     let slots = model.signature.slots();
     let description = description(model, func_name);
-    let parse = match convention {
-        Convention::Fastcall => quote! {
-            // SAFETY: CPython passes a valid vectorcall argument array.
-            unsafe { __DESCRIPTION.extract_fastcall(py, __args, __nargs, __kwnames, &mut __slots) }?
-        },
-        Convention::TupleDict => quote! {
-            // SAFETY: CPython passes a tuple and a dict or null.
-            unsafe { __DESCRIPTION.extract_tuple_dict(py, __args, __kwargs, &mut __slots) }?
-        },
+    let (holder, parse) = match convention {
+        Convention::Fastcall => (
+            quote!(),
+            quote! {
+                // SAFETY: CPython passes a valid vectorcall argument array,
+                // which the caller owns for the call.
+                unsafe { __DESCRIPTION.extract_fastcall(py, __args, __nargs, __kwnames, &mut __slots) }?
+            },
+        ),
+        Convention::TupleDict => (
+            // Declared before `__slots`, so it outlives the borrows in them.
+            quote! {
+                let mut __keyword_values = ::pyo3_ft::impl_::KeywordValues::new();
+            },
+            quote! {
+                // SAFETY: CPython passes a tuple and a dict or null, which the
+                // caller keeps alive for the call.
+                unsafe { __DESCRIPTION.extract_tuple_dict(py, __args, __kwargs, &mut __keyword_values, &mut __slots) }?
+            },
+        ),
     };
     let (binds, call_args) = bind_params(model);
     let body = quote! {
         #description
+        #holder
         let mut __slots: [::std::option::Option<::pyo3_ft::Borrowed<'_, '_, ::pyo3_ft::types::PyAny>>; #slots] = [::std::option::Option::None; #slots];
         #[allow(unused_variables)]
         let __extras = #parse;

@@ -56,6 +56,30 @@ impl Extras<'_> {
     }
 }
 
+/// Strong references to the keyword-argument values of a tuple-and-dict
+/// call (`tp_new`, `tp_call`), which the argument slots borrow.
+///
+/// The dict is the caller's own (`PyObject_Call(callable, args, kwargs)`
+/// passes it through), so Python code that runs while the arguments are
+/// extracted (an earlier argument's `__index__`, or another thread) can
+/// clear it and free a value a later slot still points to. The generated
+/// wrapper keeps one of these alive for the whole call instead.
+pub struct KeywordValues<'py>(Vec<Bound<'py, PyAny>>);
+
+impl KeywordValues<'_> {
+    /// Holds nothing yet (and allocates nothing).
+    #[inline]
+    pub fn new() -> Self {
+        KeywordValues(Vec::new())
+    }
+}
+
+impl Default for KeywordValues<'_> {
+    fn default() -> Self {
+        KeywordValues::new()
+    }
+}
+
 /// `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`, as CPython lists names.
 fn name_list(names: &[&str]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
@@ -100,9 +124,16 @@ impl FunctionDescription {
     /// `output` receives one slot per positional parameter followed by one
     /// per keyword-only parameter, `None` where the caller gave nothing.
     ///
+    /// The slots borrow from `args` directly: the vectorcall protocol has
+    /// the caller own that array and a reference to each object in it for
+    /// the whole call (CPython's own callers pass their frame's stack, and
+    /// `PyObject_Call` with a dict first copies the values into a new array
+    /// of strong references), and no Python code can reach the array to
+    /// change it.
+    ///
     /// # Safety
     /// `args` must hold `nargs` live objects followed by one per name in
-    /// `kwnames` (a tuple of str, or null).
+    /// `kwnames` (a tuple of str, or null), owned by the caller for `'a`.
     pub unsafe fn extract_fastcall<'a, 'py>(
         &self,
         py: Python<'py>,
@@ -149,14 +180,20 @@ impl FunctionDescription {
     }
 
     /// Parses `tp_new`-style arguments: a tuple and an optional dict.
+    /// Positional slots borrow from the tuple (immutable, and the caller
+    /// keeps it alive); keyword slots borrow from `keyword_values`, which
+    /// takes a strong reference to each value, because the dict may change
+    /// under them (see [`KeywordValues`]).
     ///
     /// # Safety
-    /// `args` must be a live tuple; `kwargs` null or a live dict.
+    /// `args` must be a tuple and `kwargs` null or a dict, both live for
+    /// `'a`.
     pub unsafe fn extract_tuple_dict<'a, 'py>(
         &self,
         py: Python<'py>,
         args: *mut ffi::PyObject,
         kwargs: *mut ffi::PyObject,
+        keyword_values: &'a mut KeywordValues<'py>,
         output: &mut [Option<Borrowed<'a, 'py, PyAny>>],
     ) -> PyResult<Extras<'py>> {
         // A tuple's items are one inline array that lives as long as the
@@ -170,12 +207,15 @@ impl FunctionDescription {
         let mut varkwargs = None;
         if !kwargs.is_null() {
             let dict = Bound::from_borrowed_ptr(py, kwargs).downcast_into_unchecked::<PyDict>();
+            keyword_values.0.reserve(dict.len());
             for pair in dict.iter() {
                 let (name, value) = pair?;
-                // The caller's fresh `kwargs` dict keeps the value alive for
-                // the call.
-                let value = Borrowed::from_ptr(py, value.as_ptr());
-                self.take_keyword(py, name.as_borrowed(), value, output, &mut varkwargs)?;
+                // SAFETY: the strong reference moves into `keyword_values`,
+                // which only ever grows and outlives `'a`, so the object
+                // stays alive whatever happens to the dict.
+                let borrowed = Borrowed::from_ptr(py, value.as_ptr());
+                keyword_values.0.push(value);
+                self.take_keyword(py, name.as_borrowed(), borrowed, output, &mut varkwargs)?;
             }
         }
         self.check_missing(output)?;

@@ -11,7 +11,7 @@ pub mod trampoline;
 
 pub use args::{
     extract_argument, extract_holder, missing_argument, required, ArgHolder, FunctionDescription,
-    KeywordOnly,
+    KeywordOnly, KeywordValues,
 };
 pub use function::PyFunctionDef;
 pub use module::ModuleDef;
