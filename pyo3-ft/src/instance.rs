@@ -38,7 +38,10 @@ pub struct Borrowed<'a, 'py, T = PyAny> {
 ///
 /// Dropping a `Py` on a thread that is not attached attaches that thread
 /// briefly (creating its persistent thread state the first time) to release
-/// the reference; after the interpreter has finalized it does nothing.
+/// the reference. Once the interpreter has started finalizing, it does
+/// nothing: the object is neither freed nor touched. A `Py` dropped by a
+/// thread-local's destructor, after the thread's own thread state is gone,
+/// is released through a temporary thread state.
 #[repr(transparent)]
 pub struct Py<T = PyAny> {
     ptr: NonNull<ffi::PyObject>,
@@ -390,15 +393,22 @@ impl<T> Clone for Py<T> {
 
 impl<T> Drop for Py<T> {
     fn drop(&mut self) {
+        if thread_state::is_traversing() {
+            // The collector is counting references: leave this one alone
+            // (leaked) and report the `__traverse__` that dropped it.
+            if !std::thread::panicking() {
+                panic!("a Py was dropped inside __traverse__, which may only visit references");
+            }
+            return;
+        }
         if thread_state::is_attached() {
             // SAFETY: `self` owns one reference and the thread is attached.
             unsafe { ffi::Py_DECREF(self.as_ptr()) };
             return;
         }
-        // SAFETY: these calls are valid at any time.
-        let alive = unsafe { ffi::Py_IsInitialized() != 0 && ffi::Py_IsFinalizing() == 0 };
-        if alive {
-            let _guard = thread_state::attach();
+        // Once the interpreter closes, the reference is left to it: it frees
+        // its objects wholesale.
+        if let Ok(_guard) = thread_state::try_attach() {
             // SAFETY: as above, now that the guard attached the thread.
             unsafe { ffi::Py_DECREF(self.as_ptr()) };
         }

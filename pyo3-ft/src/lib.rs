@@ -37,7 +37,7 @@ pub mod types;
 pub use conversion::{FromPyObject, IntoPyObject, IntoPyTuple};
 pub use err::{PyErr, PyResult};
 pub use instance::{Borrowed, Bound, Py};
-pub use python::{Python, Ungil};
+pub use python::{AttachError, Python, Ungil};
 
 pub use pyo3_ft_macros::{pyclass, pyfunction, pymethods, pymodule};
 

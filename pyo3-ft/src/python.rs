@@ -4,6 +4,7 @@ use std::ffi::CString;
 use std::marker::PhantomData;
 
 use pyo3_ft_runtime::{ffi, thread_state};
+pub use pyo3_ft_runtime::lifecycle::AttachError;
 
 use crate::err::{PyErr, PyResult};
 use crate::instance::Bound;
@@ -88,7 +89,10 @@ impl<'py> Python<'py> {
     /// ```
     ///
     /// # Panics
-    /// If the interpreter is finalizing.
+    /// If the interpreter is finalizing or has finalized, or if no
+    /// interpreter runs in this process and it is not an embedding program
+    /// (feature `embed`): [`Python::try_attach`] returns these as errors.
+    /// An extension module never starts an interpreter.
     pub fn attach<F, R>(f: F) -> R
     where
         F: for<'a> FnOnce(Python<'a>) -> R,
@@ -96,6 +100,32 @@ impl<'py> Python<'py> {
         let _guard = thread_state::attach();
         // SAFETY: the guard keeps this thread attached while `f` runs.
         f(unsafe { Python::assume_attached() })
+    }
+
+    /// Like [`Python::attach`], but reports instead of panicking when the
+    /// thread cannot attach.
+    ///
+    /// Once the interpreter starts finalizing (its `atexit` callbacks run),
+    /// every attach from a thread that is not attached already fails with
+    /// [`AttachError::Finalizing`], for good; the interpreter is never
+    /// started a second time. Threads that serve Python from the
+    /// background (worker pools, timers) use it to stop cleanly when the
+    /// program exits.
+    ///
+    /// ```
+    /// use pyo3_ft::prelude::*;
+    ///
+    /// let sum = Python::try_attach(|py| py.eval("40 + 2", None, None)?.extract::<i64>());
+    /// assert_eq!(sum.unwrap()?, 42);
+    /// # Ok::<(), PyErr>(())
+    /// ```
+    pub fn try_attach<F, R>(f: F) -> Result<R, AttachError>
+    where
+        F: for<'a> FnOnce(Python<'a>) -> R,
+    {
+        let _guard = thread_state::try_attach()?;
+        // SAFETY: the guard keeps this thread attached while `f` runs.
+        Ok(f(unsafe { Python::assume_attached() }))
     }
 
     /// A token for a thread that is already attached.

@@ -94,8 +94,7 @@ impl InterpreterConfig {
         }
         if self.gil_disabled {
             println!("cargo:rustc-cfg=Py_GIL_DISABLED");
-            let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
-            if arch == "x86_64" || arch == "aarch64" {
+            if thread_pointer_matches_cpython() {
                 println!("cargo:rustc-cfg=inline_refcount");
             }
         }
@@ -137,4 +136,15 @@ impl InterpreterConfig {
             );
         }
     }
+}
+
+/// Whether the target is one where `thread_id::current` reads the same
+/// register as CPython's `_Py_ThreadId` (`object.h`): `fs:0` on x86_64
+/// Linux, `tpidr_el0` on aarch64 Linux. macOS (`gs:0`, `tpidrro_el0`) and
+/// Windows (the TEB) read others, so they count references through the
+/// exported functions instead of the inline biased fast path.
+fn thread_pointer_matches_cpython() -> bool {
+    let var = |name| std::env::var(name).unwrap_or_default();
+    let arch = var("CARGO_CFG_TARGET_ARCH");
+    var("CARGO_CFG_TARGET_OS") == "linux" && (arch == "x86_64" || arch == "aarch64")
 }

@@ -5,11 +5,13 @@
 //!   free-threaded builds.
 //! - [`thread_state`]: attaching Rust threads to the interpreter, with one
 //!   persistent `PyThreadState` per thread.
+//! - [`lifecycle`]: when threads may no longer attach (finalization).
 //! - [`build_info`]: what the build script found.
 //!
 //! Most users want the safe API of the `pyo3-ft` crate instead.
 
 pub mod build_info;
 pub mod ffi;
+pub mod lifecycle;
 pub mod thread_id;
 pub mod thread_state;

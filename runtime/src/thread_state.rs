@@ -10,11 +10,15 @@
 //! tens of nanoseconds.
 //!
 //! Nested attaches on one thread only bump a counter.
+//!
+//! Attaching is refused once the interpreter starts finalizing (see
+//! [`lifecycle`](crate::lifecycle)); a thread attached meanwhile that
+//! detaches and re-attaches is parked by CPython for good.
 
 use std::cell::{Cell, RefCell};
-use std::sync::Once;
 
 use crate::ffi;
+use crate::lifecycle::{self, AttachError};
 
 thread_local! {
     /// Attach guards alive on this thread since it was last detached.
@@ -31,6 +35,10 @@ struct OwnedThreadState {
 
 impl Drop for OwnedThreadState {
     fn drop(&mut self) {
+        // Once the interpreter closes, its thread states are its own to free.
+        let Ok(_entry) = lifecycle::enter() else {
+            return;
+        };
         // SAFETY: these calls are valid in any state; after finalization
         // the thread state is gone with the interpreter and must be left alone.
         let alive = unsafe { ffi::Py_IsInitialized() != 0 && ffi::Py_IsFinalizing() == 0 };
@@ -49,11 +57,23 @@ impl Drop for OwnedThreadState {
     }
 }
 
+/// What dropping an [`AttachGuard`] does to the thread state.
+enum OnDrop {
+    /// Nothing: an outer guard (or the caller of an extension function)
+    /// keeps the thread attached.
+    Nothing,
+    /// Park the thread's persistent state for the next attach.
+    Park,
+    /// Release a temporary state: the thread's thread-locals were already
+    /// being destroyed when it attached (a `Py` dropped by another
+    /// thread-local's destructor), so there was nowhere to keep one.
+    Release(ffi::PyGILState_STATE),
+}
+
 /// Keeps the current thread attached; dropping it undoes one [`attach`].
 #[must_use = "the thread detaches when the guard is dropped"]
 pub struct AttachGuard {
-    /// The outermost guard parks the thread state again on drop.
-    parks_on_drop: bool,
+    on_drop: OnDrop,
     /// Guards are tied to their thread.
     _not_send: std::marker::PhantomData<*mut ()>,
 }
@@ -61,32 +81,81 @@ pub struct AttachGuard {
 impl Drop for AttachGuard {
     fn drop(&mut self) {
         DEPTH.set(DEPTH.get() - 1);
-        if self.parks_on_drop {
+        match self.on_drop {
+            OnDrop::Nothing => {}
             // SAFETY: this guard attached the thread's state, so it is the
             // current attached state; parking it keeps it for the next attach.
-            unsafe {
+            OnDrop::Park => unsafe {
                 ffi::PyEval_SaveThread();
-            }
+            },
+            // SAFETY: this guard took `gilstate` from `PyGILState_Ensure`
+            // and releases it exactly once, deleting the temporary state.
+            OnDrop::Release(gilstate) => unsafe { ffi::PyGILState_Release(gilstate) },
         }
     }
 }
 
 /// Attaches the current thread, initializing the interpreter first if this
-/// process embeds it and nobody has yet.
+/// program embeds it (feature `embed`) and nobody has yet.
 ///
 /// # Panics
-/// If the interpreter is finalizing.
+/// With the [`AttachError`] message when [`try_attach`] would fail.
 pub fn attach() -> AttachGuard {
+    try_attach().unwrap_or_else(|err| panic!("{err}"))
+}
+
+/// Attaches the current thread, or says why it cannot: the interpreter is
+/// finalizing or has finalized (see [`lifecycle`]), or none runs in this
+/// process and this build may not start one. Never initializes an
+/// interpreter a second time.
+pub fn try_attach() -> Result<AttachGuard, AttachError> {
     let depth = DEPTH.get();
-    let parks_on_drop = depth == 0 && !is_attached();
-    if parks_on_drop {
-        attach_slow();
-    }
+    let on_drop = if depth == 0 && !is_attached() {
+        attach_slow()?
+    } else if depth >= TRAVERSING {
+        return Err(AttachError::InTraverse);
+    } else {
+        OnDrop::Nothing
+    };
     DEPTH.set(depth + 1);
-    AttachGuard {
-        parks_on_drop,
+    Ok(AttachGuard {
+        on_drop,
+        _not_send: std::marker::PhantomData,
+    })
+}
+
+/// [`DEPTH`] while the garbage collector runs a `__traverse__` on this
+/// thread: far above any real nesting, so attaching can refuse it with one
+/// comparison.
+const TRAVERSING: usize = usize::MAX / 2;
+
+/// Marks this thread as running a `__traverse__` until dropped: attaching
+/// fails with [`AttachError::InTraverse`] meanwhile, so nothing in it can
+/// run Python code or change a reference count while the collector works.
+#[must_use = "the mark is removed when the guard is dropped"]
+pub struct TraverseGuard {
+    saved: usize,
+    _not_send: std::marker::PhantomData<*mut ()>,
+}
+
+impl Drop for TraverseGuard {
+    fn drop(&mut self) {
+        DEPTH.set(self.saved);
+    }
+}
+
+/// Marks this thread as traversing (see [`TraverseGuard`]).
+pub fn enter_traverse() -> TraverseGuard {
+    TraverseGuard {
+        saved: DEPTH.replace(TRAVERSING),
         _not_send: std::marker::PhantomData,
     }
+}
+
+/// Whether a `__traverse__` runs on this thread right now.
+#[inline]
+pub fn is_traversing() -> bool {
+    DEPTH.get() >= TRAVERSING
 }
 
 /// Whether this thread has an attached thread state right now.
@@ -96,24 +165,62 @@ pub fn is_attached() -> bool {
 }
 
 #[cold]
-fn attach_slow() {
-    ensure_initialized();
-    // SAFETY: the interpreter is initialized; the state returned by
-    // `PyGILState_GetThisThreadState` belongs to this thread and is detached.
-    unsafe {
-        assert!(
-            ffi::Py_IsFinalizing() == 0,
-            "cannot attach to the Python interpreter: it is finalizing"
-        );
+fn attach_slow() -> Result<OnDrop, AttachError> {
+    let _entry = lifecycle::enter()?;
+    ensure_initialized()?;
+    // SAFETY: the interpreter is initialized and not closing (`_entry`
+    // holds off the close until this attach completes); the state returned
+    // by `PyGILState_GetThisThreadState` belongs to this thread and is
+    // detached.
+    let on_drop = unsafe {
         let existing = ffi::PyGILState_GetThisThreadState();
-        if !existing.is_null() {
+        if existing.is_null() {
+            create_thread_state()
+        } else {
             ffi::PyEval_RestoreThread(existing);
-            return;
+            OnDrop::Park
         }
-        let gilstate = ffi::PyGILState_Ensure();
-        let tstate = ffi::PyThreadState_GetUnchecked();
-        OWNED.with_borrow_mut(|owned| *owned = Some(OwnedThreadState { tstate, gilstate }));
+    };
+    // SAFETY: the thread is attached now.
+    unsafe { lifecycle::watch() };
+    Ok(on_drop)
+}
+
+/// Creates and attaches this thread's state, kept for the thread's life
+/// unless its thread-locals are already gone.
+///
+/// # Safety
+/// The interpreter must be initialized and the thread have no state.
+unsafe fn create_thread_state() -> OnDrop {
+    // SAFETY: the caller's contract.
+    let (gilstate, tstate) =
+        unsafe { (ffi::PyGILState_Ensure(), ffi::PyThreadState_GetUnchecked()) };
+    let kept = OWNED.try_with(|owned| {
+        *owned.borrow_mut() = Some(OwnedThreadState { tstate, gilstate });
+    });
+    match kept {
+        Ok(()) => OnDrop::Park,
+        Err(_) => OnDrop::Release(gilstate),
     }
+}
+
+/// Checks that an interpreter runs; an embedding program starts one the
+/// first time, and only the first time.
+fn ensure_initialized() -> Result<(), AttachError> {
+    // SAFETY: `Py_IsInitialized` may be called at any time.
+    if unsafe { ffi::Py_IsInitialized() } != 0 {
+        return Ok(());
+    }
+    if lifecycle::seen_initialized() {
+        return Err(AttachError::Finalizing);
+    }
+    initialize()
+}
+
+/// Extension modules never start an interpreter.
+#[cfg(not(feature = "embed"))]
+fn initialize() -> Result<(), AttachError> {
+    Err(AttachError::NotInitialized)
 }
 
 /// Initializes an embedded interpreter once, leaving no thread attached.
@@ -123,13 +230,12 @@ fn attach_slow() {
 /// thread to attach initialized it itself, and then exited, the main
 /// thread state would be stranded: objects it owned would keep routing
 /// other threads' reference releases to a thread that is gone.
-fn ensure_initialized() {
-    static INIT: Once = Once::new();
-    // SAFETY: `Py_IsInitialized` may be called at any time.
-    if unsafe { ffi::Py_IsInitialized() } != 0 {
-        return;
-    }
+#[cfg(feature = "embed")]
+fn initialize() -> Result<(), AttachError> {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    let mut started = false;
     INIT.call_once(|| {
+        started = true;
         let (done, initialized) = std::sync::mpsc::channel();
         std::thread::Builder::new()
             .name("pyo3-ft-main".to_owned())
@@ -141,6 +247,7 @@ fn ensure_initialized() {
                     ffi::Py_InitializeEx(0);
                     ffi::PyEval_SaveThread();
                 }
+                lifecycle::note_initialized();
                 let _ = done.send(());
                 loop {
                     std::thread::park();
@@ -151,6 +258,13 @@ fn ensure_initialized() {
             .recv()
             .expect("the interpreter's main thread died while initializing it");
     });
+    // Another thread initialized it meanwhile, or it has come and gone.
+    // SAFETY: `Py_IsInitialized` may be called at any time.
+    if started || unsafe { ffi::Py_IsInitialized() } != 0 {
+        Ok(())
+    } else {
+        Err(AttachError::Finalizing)
+    }
 }
 
 /// Runs `f` with the current thread detached, then re-attaches it, also

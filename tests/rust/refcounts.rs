@@ -238,3 +238,27 @@ fn conversions_and_calls_do_not_leak_their_arguments() {
         });
     });
 }
+
+/// The inline biased fast path compares `ob_tid` with the thread pointer as
+/// pyo3-ft reads it; that read is CPython's `_Py_ThreadId` only on Linux
+/// x86_64/aarch64, so everywhere else references are counted through
+/// CPython's exported functions.
+#[test]
+fn inline_counting_only_where_the_thread_pointer_read_is_cpythons() {
+    use pyo3_ft::runtime::build_info::{GIL_DISABLED, INLINE_REFCOUNT};
+    let supported = cfg!(all(
+        target_os = "linux",
+        any(target_arch = "x86_64", target_arch = "aarch64")
+    ));
+    assert_eq!(INLINE_REFCOUNT, GIL_DISABLED && supported);
+    if !INLINE_REFCOUNT {
+        return;
+    }
+    Python::attach(|py| {
+        let fresh = py.eval("object()", None, None).unwrap();
+        // SAFETY: on free-threaded builds `ob_tid`, the owner's thread id as
+        // CPython's `_Py_ThreadId` reads it, is the header's first word.
+        let owner = unsafe { *fresh.as_ptr().cast::<usize>() };
+        assert_eq!(owner, pyo3_ft::runtime::thread_id::current());
+    });
+}

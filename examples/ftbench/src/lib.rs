@@ -51,6 +51,22 @@ fn panic_now(msg: &str) {
     panic!("{msg}");
 }
 
+/// Starts `threads` Rust threads that each keep a reference to `obj` and
+/// attach in a loop, using it, until the interpreter refuses them: the
+/// shape of a background worker that outlives the script that started it.
+/// Each thread then drops its reference detached.
+#[pyfunction]
+fn start_background_attachers(py: Python<'_>, obj: Py<PyAny>, threads: usize) {
+    for _ in 0..threads {
+        let obj = obj.clone_ref(py);
+        std::thread::spawn(move || {
+            while Python::try_attach(|py| obj.bind(py).repr().map(drop)).is_ok() {
+                std::thread::yield_now();
+            }
+        });
+    }
+}
+
 /// A point in the plane: immutable, shared freely between threads.
 #[pyclass(module = "ftbench")]
 #[derive(Clone, Copy)]
@@ -204,6 +220,7 @@ fn ftbench(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(make_tuple))?;
     m.add_function(wrap_pyfunction!(greet))?;
     m.add_function(wrap_pyfunction!(panic_now))?;
+    m.add_function(wrap_pyfunction!(start_background_attachers))?;
     m.add_class::<Point>()?;
     m.add_class::<Counter>()?;
     m.add_class::<AtomicCounter>()?;

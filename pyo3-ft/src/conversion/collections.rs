@@ -65,25 +65,29 @@ fn for_each_item<'py>(
 /// Converts every item of a list inside one critical section, if each item
 /// converts with [`FromPyObject::extract_exact`] (no Python code runs, so
 /// the section is never suspended and the items stay valid while read).
+/// The length is read again before each item all the same, so that an
+/// item is never read past the list's end even if that trust failed.
 fn exact_list_items<'py, T>(list: &Bound<'py, PyList>) -> Option<Vec<T>>
 where
     T: for<'a> FromPyObject<'a, 'py>,
 {
     crate::sync::critical_section(list, || {
-        // SAFETY: inside the list's critical section its size and item array
-        // cannot change, and every item is a live object.
-        unsafe {
-            let raw = list.as_ptr().cast::<ffi::PyListObject>();
-            let len = ffi::Py_SIZE(list.as_ptr()) as usize;
-            let mut items = Vec::with_capacity(len);
-            for i in 0..len {
-                items.push(T::extract_exact(Borrowed::from_ptr(
-                    list.py(),
-                    *(*raw).ob_item.add(i),
-                ))?);
-            }
-            Some(items)
+        let raw = list.as_ptr().cast::<ffi::PyListObject>();
+        let len = || {
+            // SAFETY: `list` is alive; its size is read inside its critical
+            // section.
+            unsafe { ffi::Py_SIZE(list.as_ptr()) as usize }
+        };
+        let mut items = Vec::with_capacity(len());
+        let mut index = 0;
+        while index < len() {
+            // SAFETY: inside the list's critical section, `index` is below
+            // the size just read, so the slot holds a live item.
+            let item = unsafe { Borrowed::from_ptr(list.py(), *(*raw).ob_item.add(index)) };
+            items.push(T::extract_exact(item, super::SEALED)?);
+            index += 1;
         }
+        Some(items)
     })
 }
 

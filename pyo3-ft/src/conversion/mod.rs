@@ -47,13 +47,32 @@ pub trait FromPyObject<'a, 'py>: Sized {
     /// A conversion that runs no Python code and keeps no borrow, for
     /// objects of exactly the expected builtin type; `None` means "use
     /// [`FromPyObject::extract`]". Sequence extraction uses it to convert a
-    /// whole list inside one critical section.
+    /// whole list inside one critical section, trusting that it runs no
+    /// Python code.
+    ///
+    /// Only pyo3-ft's own conversions can provide it: the [`Sealed`]
+    /// parameter cannot be named outside this crate, so no other
+    /// implementation can override the method and break that trust.
+    #[doc(hidden)]
     #[inline]
-    fn extract_exact(object: Borrowed<'_, 'py, PyAny>) -> Option<Self> {
+    fn extract_exact(object: Borrowed<'_, 'py, PyAny>, _: Sealed) -> Option<Self> {
         let _ = object;
         None
     }
 }
+
+mod sealed {
+    /// The token that keeps [`FromPyObject::extract_exact`](super::FromPyObject::extract_exact)
+    /// to this crate: public, so the method can mention it, in a private
+    /// module, so no other crate can name it.
+    #[derive(Clone, Copy)]
+    pub struct Sealed(pub(crate) ());
+}
+
+pub(crate) use sealed::Sealed;
+
+/// The token for [`FromPyObject::extract_exact`].
+pub(crate) const SEALED: Sealed = Sealed(());
 
 /// Call arguments: tuples of convertible values, `()`, or a `PyTuple`.
 pub trait IntoPyTuple<'py>: Sized {

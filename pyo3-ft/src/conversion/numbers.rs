@@ -42,7 +42,7 @@ macro_rules! signed_int {
         impl FromPyObject<'_, '_> for $ty {
             #[inline]
             fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
-                if let Some(value) = Self::extract_exact(object) {
+                if let Some(value) = Self::extract_exact(object, super::SEALED) {
                     return Ok(value);
                 }
                 // SAFETY: `object` is alive; `__index__` is used for non-ints.
@@ -54,7 +54,7 @@ macro_rules! signed_int {
             }
 
             #[inline]
-            fn extract_exact(object: Borrowed<'_, '_, PyAny>) -> Option<Self> {
+            fn extract_exact(object: Borrowed<'_, '_, PyAny>, _: super::Sealed) -> Option<Self> {
                 exact_i64(object).and_then(|value| <$ty>::try_from(value).ok())
             }
         }
@@ -221,7 +221,7 @@ impl FromPyObject<'_, '_> for f64 {
     }
 
     #[inline]
-    fn extract_exact(object: Borrowed<'_, '_, PyAny>) -> Option<Self> {
+    fn extract_exact(object: Borrowed<'_, '_, PyAny>, _: super::Sealed) -> Option<Self> {
         // SAFETY: reading the type of a live object.
         let exact =
             unsafe { ffi::Py_TYPE(object.as_ptr()) == std::ptr::addr_of_mut!(ffi::PyFloat_Type) };
@@ -252,7 +252,7 @@ impl FromPyObject<'_, '_> for bool {
     }
 
     #[inline]
-    fn extract_exact(object: Borrowed<'_, '_, PyAny>) -> Option<Self> {
+    fn extract_exact(object: Borrowed<'_, '_, PyAny>, _: super::Sealed) -> Option<Self> {
         object.downcast::<PyBool>().ok().map(|b| b.is_true())
     }
 }

@@ -4,19 +4,23 @@ use std::ffi::CStr;
 
 use pyo3_ft_runtime::ffi;
 
-use crate::err::PyResult;
-use crate::instance::Bound;
+use crate::err::{PyErr, PyResult};
+use crate::instance::{Bound, Py};
 use crate::python::Python;
-use crate::types::PyAny;
+use crate::sync::PyOnceLock;
+use crate::types::{PyAny, PyString};
 
 /// The static definition of one `#[pyfunction]`, made by the macro. Get it
 /// with [`wrap_pyfunction!`](crate::wrap_pyfunction).
 pub struct PyFunctionDef {
     def: ffi::PyMethodDef,
+    /// The function object modules share, with the name of the module it
+    /// belongs to (see [`PyFunctionDef::module_function`]).
+    shared: PyOnceLock<(String, Py<PyAny>)>,
 }
 
-// SAFETY: the definition is immutable after construction; CPython only reads
-// it, from any thread.
+// SAFETY: `def` is immutable after construction and CPython only reads it,
+// from any thread; `shared` is `Sync`.
 unsafe impl Sync for PyFunctionDef {}
 
 impl PyFunctionDef {
@@ -38,28 +42,68 @@ impl PyFunctionDef {
                 ml_flags: ffi::METH_FASTCALL | ffi::METH_KEYWORDS,
                 ml_doc: doc.as_ptr(),
             },
+            shared: PyOnceLock::new(),
         }
     }
 
-    /// The C definition, for `PyModule_AddFunctions` and `PyCMethod_New`.
-    pub(crate) fn raw(&'static self) -> ffi::PyMethodDef {
-        self.def
+    /// The C definition, which CPython only reads.
+    fn def_ptr(&'static self) -> *mut ffi::PyMethodDef {
+        std::ptr::addr_of!(self.def).cast_mut()
     }
 
-    /// A standalone function object (not attached to a module).
-    pub fn to_object<'py>(&'static self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let def = Box::leak(Box::new(self.raw()));
-        // SAFETY: `def` lives forever; the result is a new function or null.
+    /// A new function object; `module` (a str, or null) is its
+    /// `__module__`.
+    fn new_object<'py>(
+        &'static self,
+        py: Python<'py>,
+        module: *mut ffi::PyObject,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        // SAFETY: the definition is static; `module` is null or a live str;
+        // the result is a new function or null with an exception set.
         unsafe {
             Bound::from_owned_ptr_or_err(
                 py,
                 ffi::PyCMethod_New(
-                    def,
+                    self.def_ptr(),
                     std::ptr::null_mut(),
-                    std::ptr::null_mut(),
+                    module,
                     std::ptr::null_mut(),
                 ),
             )
+        }
+    }
+
+    /// A standalone function object (not attached to a module).
+    pub fn to_object<'py>(&'static self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.new_object(py, std::ptr::null_mut())
+    }
+
+    /// The function object for a module named `module`.
+    ///
+    /// Every module object of that name (a module imported again after
+    /// leaving `sys.modules` is a new object) shares one function object,
+    /// made immortal on free-threaded builds before any other thread can
+    /// see it, so that threads calling it do not contend on its reference
+    /// count. It refers to no module object (its `__self__` is `None`), so
+    /// it keeps none alive. Added to a module of another name, the
+    /// definition gets an ordinary function object of its own.
+    pub(crate) fn module_function<'py>(
+        &'static self,
+        py: Python<'py>,
+        module: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let name = module.to_str()?;
+        let (owner, shared) = self.shared.get_or_try_init(py, || {
+            let function = self.new_object(py, module.as_ptr())?;
+            // SAFETY: the function is new and seen only by this closure, and
+            // it lives for the rest of the process in `shared`.
+            unsafe { crate::immortal::immortalize(&function) };
+            Ok::<_, PyErr>((name.to_owned(), function.unbind()))
+        })?;
+        if owner == name {
+            Ok(shared.bind(py).clone())
+        } else {
+            self.new_object(py, module.as_ptr())
         }
     }
 }

@@ -97,6 +97,10 @@ impl ModuleDef {
 /// # Safety
 /// Called by CPython with a live module on an attached thread.
 pub unsafe fn exec_module(module: *mut ffi::PyObject, body: ModuleExec) -> c_int {
+    // SAFETY: CPython runs module execution on an attached thread. From now
+    // on, threads this module starts cannot attach once the interpreter
+    // finalizes.
+    unsafe { pyo3_ft_runtime::lifecycle::watch() };
     trampoline(|py: Python<'_>| {
         let module = Bound::from_borrowed_ptr(py, module).downcast_into_unchecked::<PyModule>();
         body(&module).map(|()| 0)

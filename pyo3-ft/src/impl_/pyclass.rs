@@ -341,9 +341,8 @@ impl<'a, 'py, T: PyClass> FromSlf<'a, 'py, T> for Bound<'py, T> {
     }
 }
 
-/// `tp_traverse` of a class with `__traverse__`: visits the type (heap
-/// types must), then lets the method visit what the value holds. A value
-/// another thread holds exclusively right now is skipped, never waited for.
+/// `tp_traverse` of a class with `__traverse__` (see
+/// [`crate::pyclass::PyVisit`] for what it may do).
 ///
 /// # Safety
 /// Called by the collector with an instance of `T`.
@@ -353,28 +352,8 @@ pub unsafe fn traverse<T: PyClass>(
     arg: *mut std::ffi::c_void,
     body: fn(&T, crate::pyclass::PyVisit<'_>) -> Result<(), crate::pyclass::PyTraverseError>,
 ) -> c_int {
-    let ty = ffi::Py_TYPE(slf).cast::<ffi::PyObject>();
-    let status = visit(ty, arg);
-    if status != 0 {
-        return status;
-    }
-    if ffi::PyType_HasFeature(ffi::Py_TYPE(slf), ffi::Py_TPFLAGS_MANAGED_DICT) {
-        let status = ffi::PyObject_VisitManagedDict(slf, visit, arg);
-        if status != 0 {
-            return status;
-        }
-    }
-    let storage = &*crate::pyclass::PyClassObject::<T>::contents(slf);
-    let Some(value) = crate::pyclass::ClassStorage::try_borrow_for_gc(storage) else {
-        return 0;
-    };
-    let visitor = crate::pyclass::PyVisit::new(visit, arg);
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(value, visitor))) {
-        Ok(Ok(())) => 0,
-        Ok(Err(error)) => error.code(),
-        // A panic cannot be reported from inside the collector: stop visiting.
-        Err(_) => -1,
-    }
+    // SAFETY: forwarded from the collector.
+    unsafe { crate::pyclass::gc::traverse::<T>(slf, visit, arg, body) }
 }
 
 /// `!=` from `__eq__` when a class defines no `__ne__`, as Python's own

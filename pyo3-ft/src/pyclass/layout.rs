@@ -84,30 +84,3 @@ pub unsafe extern "C" fn tp_dealloc<T: PyClass>(object: *mut ffi::PyObject) {
     // Instances of heap types own a reference to their type.
     ffi::Py_DECREF(ty.cast());
 }
-
-/// `tp_traverse` of a collected class without `__traverse__`: the type
-/// (heap types must report it) and the managed `__dict__`.
-///
-/// # Safety
-/// Called by the collector with an instance.
-pub(crate) unsafe extern "C" fn default_traverse(
-    object: *mut ffi::PyObject,
-    visit: ffi::visitproc,
-    arg: *mut std::ffi::c_void,
-) -> std::ffi::c_int {
-    let ty = ffi::Py_TYPE(object);
-    let status = visit(ty.cast(), arg);
-    if status != 0 || !ffi::PyType_HasFeature(ty, ffi::Py_TPFLAGS_MANAGED_DICT) {
-        return status;
-    }
-    ffi::PyObject_VisitManagedDict(object, visit, arg)
-}
-
-/// `tp_clear` of a class with a managed `__dict__`: breaks cycles through it.
-///
-/// # Safety
-/// Called by the collector with an instance.
-pub(crate) unsafe extern "C" fn default_clear(object: *mut ffi::PyObject) -> std::ffi::c_int {
-    ffi::PyObject_ClearManagedDict(object);
-    0
-}

@@ -9,7 +9,7 @@
 //! | `#[pyclass(mutable)]` | `Send + Sync` | share a lock | exclusive; others wait detached | shared, serialized |
 //! | `#[pyclass(unsendable)]` | anything | checked thread | checked thread | `RuntimeError` |
 
-mod gc;
+pub(crate) mod gc;
 mod guards;
 mod init;
 mod items;

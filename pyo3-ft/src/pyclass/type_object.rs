@@ -99,6 +99,14 @@ impl<T: PyClass> LazyTypeObject<T> {
     }
 }
 
+impl<T> LazyTypeObject<T> {
+    /// The type object if it was created, without attaching: for the
+    /// garbage collector, which finds it created whenever an instance exists.
+    pub(crate) fn get_created(&self) -> Option<*mut ffi::PyTypeObject> {
+        self.cell.get().map(|ty| ty.as_ptr().cast())
+    }
+}
+
 impl<T: PyClass> Default for LazyTypeObject<T> {
     fn default() -> Self {
         Self::new()
@@ -205,19 +213,19 @@ fn create_type_object<T: PyClass>(py: Python<'_>) -> PyResult<Py<PyType>> {
         slot(ffi::Py_tp_methods, method_table(items).cast()),
         slot(ffi::Py_tp_getset, getset_table(info, items).cast()),
     ];
+    let gc = has_gc(info, items);
+    // A collected class's `tp_clear` calls its `__clear__` itself.
     let all_slots = info.extra_slots.iter().chain(items.slots);
+    let all_slots = all_slots.filter(|s| !(gc && s.slot == ffi::Py_tp_clear));
     slots.extend(all_slots.map(|s| slot(s.slot, s.func as *mut c_void)));
-    if has_gc(info, items) && !items.slots.iter().any(|s| s.slot == ffi::Py_tp_traverse) {
-        slots.push(slot(
-            ffi::Py_tp_traverse,
-            super::layout::default_traverse as *mut c_void,
-        ));
-    }
-    if info.dict && !items.slots.iter().any(|s| s.slot == ffi::Py_tp_clear) {
-        slots.push(slot(
-            ffi::Py_tp_clear,
-            super::layout::default_clear as *mut c_void,
-        ));
+    if gc {
+        if !items.slots.iter().any(|s| s.slot == ffi::Py_tp_traverse) {
+            slots.push(slot(
+                ffi::Py_tp_traverse,
+                super::gc::default_traverse::<T> as *mut c_void,
+            ));
+        }
+        slots.push(slot(ffi::Py_tp_clear, super::gc::clear::<T> as *mut c_void));
     }
     let has_new = items.slots.iter().any(|s| s.slot == ffi::Py_tp_new);
     slots.push(slot(0, std::ptr::null_mut()));

@@ -10,7 +10,7 @@ use crate::err::PyResult;
 use crate::exceptions::PyValueError;
 use crate::instance::Bound;
 use crate::python::Python;
-use crate::types::{PyAny, PyDict};
+use crate::types::{PyAny, PyDict, PyString};
 
 builtin_type!(
     /// Python's module type.
@@ -63,23 +63,19 @@ impl<'py> Bound<'py, PyModule> {
 
     /// Adds a `#[pyfunction]`: `m.add_function(wrap_pyfunction!(add))`.
     ///
-    /// Functions are added the way C modules add their method tables, so
-    /// free-threaded CPython gives them deferred (3.13: immortalized)
-    /// reference counts and threads calling them do not contend.
+    /// Modules of one name share one function object per definition, so
+    /// importing a module again creates no new functions. On free-threaded
+    /// builds it is immortal, so threads calling it do not contend on its
+    /// reference count; it keeps no module object alive (`__self__` is
+    /// `None`).
     pub fn add_function(&self, function: &'static crate::impl_::PyFunctionDef) -> PyResult<()> {
-        let table = Box::leak(Box::new([function.raw(), ffi::PyMethodDef::SENTINEL]));
-        // SAFETY: `self` is a module; the leaked table lives forever and is
-        // terminated by a zeroed entry.
-        super::any::check_status(self.py(), unsafe {
-            ffi::PyModule_AddFunctions(self.as_ptr(), table.as_mut_ptr())
-        })?;
-        // SAFETY: `ml_name` is the function's static C name.
-        let name = unsafe { std::ffi::CStr::from_ptr(table[0].ml_name) }.to_string_lossy();
-        let added = self.get(&name)?;
-        // SAFETY: the function object is new, owned by this module (which
-        // lives for the process), and the module is still being executed.
-        unsafe { crate::immortal::immortalize(&added) };
-        Ok(())
+        let name = self
+            .as_any()
+            .getattr("__name__")?
+            .downcast_into::<PyString>()?;
+        let object = function.module_function(self.py(), &name)?;
+        let function_name = object.getattr("__name__")?;
+        self.as_any().setattr(function_name, object)
     }
 
     /// Adds a `#[pyclass]` under its Python name, creating its type object

@@ -32,6 +32,7 @@ extern "C" {
         kwargs: *mut PyObject,
     ) -> *mut PyObject;
     pub fn PyObject_CallNoArgs(callable: *mut PyObject) -> *mut PyObject;
+    pub fn PyObject_CallOneArg(callable: *mut PyObject, arg: *mut PyObject) -> *mut PyObject;
     pub fn PyObject_Vectorcall(
         callable: *mut PyObject,
         args: *const *mut PyObject,

@@ -8,10 +8,11 @@
 //! `_Py_MergeZeroLocalRefcount` and `_Py_DecRefShared`.
 //!
 //! The build script sets `cfg(inline_refcount)` for free-threaded builds on
-//! x86_64 and aarch64. On GIL builds, and on targets whose thread pointer we
-//! cannot read inline,
-//! the exported `Py_IncRef` / `Py_DecRef` functions do the work, which keeps
-//! the crate independent of each version's GIL-build header details.
+//! x86_64 and aarch64 Linux, the targets where our thread-pointer read is
+//! the one CPython's `_Py_ThreadId` does (macOS and Windows read other
+//! registers). On GIL builds, and on every other target, the exported
+//! `Py_IncRef` / `Py_DecRef` functions do the work, which keeps the crate
+//! independent of each version's GIL-build header details.
 
 use super::object::PyObject;
 
@@ -172,7 +173,7 @@ pub unsafe fn _Py_SetImmortal(op: *mut PyObject) {
 }
 
 /// Whether references are counted inline (free-threaded build on x86_64 or
-/// aarch64) rather than through `Py_IncRef` / `Py_DecRef`.
+/// aarch64 Linux) rather than through `Py_IncRef` / `Py_DecRef`.
 pub const fn is_inline() -> bool {
     INLINE
 }
