@@ -10,6 +10,9 @@
 //!
 //! Most users want the safe API of the `pyo3-ft` crate instead.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 pub mod build_info;
 pub mod ffi;
 pub mod lifecycle;

@@ -287,7 +287,9 @@ pub unsafe fn detach<R>(f: impl FnOnce() -> R) -> R {
     }
     let depth = DEPTH.replace(0);
     let _reattach = Reattach {
-        tstate: ffi::PyEval_SaveThread(),
+        // SAFETY: the thread is attached (caller); the state it parks is
+        // restored when `_reattach` drops, also on a panic in `f`.
+        tstate: unsafe { ffi::PyEval_SaveThread() },
         depth,
     };
     f()

@@ -24,9 +24,13 @@ pub struct PyTupleObject {
 /// `op` must be a live tuple and `i < len(op)`.
 #[inline(always)]
 pub unsafe fn PyTuple_GET_ITEM(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
-    *std::ptr::addr_of_mut!((*op.cast::<PyTupleObject>()).ob_item)
-        .cast::<*mut PyObject>()
-        .offset(i)
+    // SAFETY: `op` is a live tuple (caller) whose inline item array holds
+    // more than `i` items.
+    unsafe {
+        *std::ptr::addr_of_mut!((*op.cast::<PyTupleObject>()).ob_item)
+            .cast::<*mut PyObject>()
+            .offset(i)
+    }
 }
 
 /// `PyTuple_SET_ITEM(op, i, v)`: steals `v`.
@@ -35,9 +39,13 @@ pub unsafe fn PyTuple_GET_ITEM(op: *mut PyObject, i: Py_ssize_t) -> *mut PyObjec
 /// `op` must be a tuple that no other code has seen yet, `i < len(op)`.
 #[inline(always)]
 pub unsafe fn PyTuple_SET_ITEM(op: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) {
-    *std::ptr::addr_of_mut!((*op.cast::<PyTupleObject>()).ob_item)
-        .cast::<*mut PyObject>()
-        .offset(i) = v;
+    // SAFETY: `op` is a tuple nobody else has seen (caller), so writing slot
+    // `i` of its inline item array races with nothing.
+    unsafe {
+        *std::ptr::addr_of_mut!((*op.cast::<PyTupleObject>()).ob_item)
+            .cast::<*mut PyObject>()
+            .offset(i) = v;
+    }
 }
 
 /// `PyListObject`. Its item array may only be read inside a critical

@@ -33,7 +33,8 @@ pub struct PyLongObject {
 /// `op` must be a live `int`.
 #[inline(always)]
 pub unsafe fn PyUnstable_Long_IsCompact(op: *mut PyObject) -> bool {
-    (*op.cast::<PyLongObject>()).lv_tag < (2 << 3)
+    // SAFETY: `op` is a live int (caller); `lv_tag` is immutable.
+    unsafe { (*op.cast::<PyLongObject>()).lv_tag < (2 << 3) }
 }
 
 /// `PyUnstable_Long_CompactValue` of a compact `int`.
@@ -43,8 +44,11 @@ pub unsafe fn PyUnstable_Long_IsCompact(op: *mut PyObject) -> bool {
 #[inline(always)]
 pub unsafe fn PyUnstable_Long_CompactValue(op: *mut PyObject) -> Py_ssize_t {
     let long = op.cast::<PyLongObject>();
-    let sign = 1 - ((*long).lv_tag & 3) as Py_ssize_t;
-    sign * (*long).ob_digit[0] as Py_ssize_t
+    // SAFETY: `op` is a live compact int (caller): its tag and first digit
+    // are initialized and immutable.
+    let (tag, digit) = unsafe { ((*long).lv_tag, (*long).ob_digit[0]) };
+    let sign = 1 - (tag & 3) as Py_ssize_t;
+    sign * digit as Py_ssize_t
 }
 
 extern "C" {

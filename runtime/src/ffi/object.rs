@@ -253,7 +253,8 @@ pub fn Py_NotImplemented() -> *mut PyObject {
 /// `op` must point to a live object.
 #[inline(always)]
 pub unsafe fn Py_TYPE(op: *mut PyObject) -> *mut PyTypeObject {
-    (*op).ob_type
+    // SAFETY: `op` points to a live object (caller).
+    unsafe { (*op).ob_type }
 }
 
 /// `Py_SIZE(op)` of a variable-size object.
@@ -262,7 +263,8 @@ pub unsafe fn Py_TYPE(op: *mut PyObject) -> *mut PyTypeObject {
 /// `op` must point to a live `PyVarObject`.
 #[inline(always)]
 pub unsafe fn Py_SIZE(op: *mut PyObject) -> Py_ssize_t {
-    (*op.cast::<PyVarObject>()).ob_size
+    // SAFETY: `op` points to a live variable-size object (caller).
+    unsafe { (*op.cast::<PyVarObject>()).ob_size }
 }
 
 /// `PyType_HasFeature(t, flag)` read straight from `tp_flags`.
@@ -274,8 +276,11 @@ pub unsafe fn PyType_HasFeature(t: *mut PyTypeObject, flag: c_ulong) -> bool {
     // Free-threaded builds read `tp_flags` with a relaxed atomic load, since
     // another thread may be setting flags on the type; `c_ulong` has the size
     // of `usize` on every Unix target.
-    let flags = std::ptr::addr_of!((*t).tp_flags).cast::<std::sync::atomic::AtomicUsize>();
-    (*flags).load(std::sync::atomic::Ordering::Relaxed) as c_ulong & flag != 0
+    // SAFETY: `t` points to a live type (caller); `tp_flags` is a
+    // `c_ulong`, which has the size and alignment of an `AtomicUsize`.
+    let flags =
+        unsafe { &*std::ptr::addr_of!((*t).tp_flags).cast::<std::sync::atomic::AtomicUsize>() };
+    flags.load(std::sync::atomic::Ordering::Relaxed) as c_ulong & flag != 0
 }
 
 /// `PyType_FastSubclass`: the type-flag checks used by `PyLong_Check` & co.
@@ -284,5 +289,6 @@ pub unsafe fn PyType_HasFeature(t: *mut PyTypeObject, flag: c_ulong) -> bool {
 /// `op` must point to a live object.
 #[inline(always)]
 pub unsafe fn Py_TypeHasFlag(op: *mut PyObject, flag: c_ulong) -> bool {
-    PyType_HasFeature(Py_TYPE(op), flag)
+    // SAFETY: `op` points to a live object (caller), so its type is live.
+    unsafe { PyType_HasFeature(Py_TYPE(op), flag) }
 }

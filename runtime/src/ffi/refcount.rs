@@ -44,16 +44,23 @@ mod biased {
     /// `op` must point to a live object.
     #[inline(always)]
     unsafe fn fields<'a>(op: *mut PyObject) -> (&'a AtomicU32, &'a AtomicIsize, &'a AtomicUsize) {
-        (
-            AtomicU32::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_local)),
-            AtomicIsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_shared)),
-            AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_tid)),
-        )
+        // SAFETY: `op` is live (caller); CPython accesses these header
+        // fields only atomically, with these widths and alignments.
+        unsafe {
+            (
+                AtomicU32::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_local)),
+                AtomicIsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_shared)),
+                AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_tid)),
+            )
+        }
     }
 
+    /// # Safety
+    /// `op` must point to a live object; the thread must be attached.
     #[inline(always)]
     pub unsafe fn incref(op: *mut PyObject) {
-        let (local, shared, tid) = fields(op);
+        // SAFETY: forwarded from the caller.
+        let (local, shared, tid) = unsafe { fields(op) };
         let new_local = local.load(Relaxed).wrapping_add(1);
         if new_local == 0 {
             return; // immortal
@@ -65,9 +72,13 @@ mod biased {
         }
     }
 
+    /// # Safety
+    /// `op` must point to a live object whose reference the caller owns;
+    /// the thread must be attached.
     #[inline(always)]
     pub unsafe fn decref(op: *mut PyObject) {
-        let (local, _, tid) = fields(op);
+        // SAFETY: forwarded from the caller.
+        let (local, _, tid) = unsafe { fields(op) };
         let current = local.load(Relaxed);
         if current == IMMORTAL_LOCAL {
             return;
@@ -76,10 +87,13 @@ mod biased {
             let new_local = current - 1;
             local.store(new_local, Relaxed);
             if new_local == 0 {
-                super::_Py_MergeZeroLocalRefcount(op);
+                // SAFETY: this thread owns the object and its local count
+                // just reached zero: CPython's own slow path takes over.
+                unsafe { super::_Py_MergeZeroLocalRefcount(op) };
             }
         } else {
-            super::_Py_DecRefShared(op);
+            // SAFETY: the caller owns a reference on an attached thread.
+            unsafe { super::_Py_DecRefShared(op) };
         }
     }
 }
@@ -90,10 +104,16 @@ mod biased {
 /// `op` must point to a live object and the calling thread must be attached.
 #[inline(always)]
 pub unsafe fn Py_INCREF(op: *mut PyObject) {
+    // SAFETY: forwarded from the caller.
     #[cfg(inline_refcount)]
-    biased::incref(op);
+    unsafe {
+        biased::incref(op)
+    };
+    // SAFETY: forwarded from the caller.
     #[cfg(not(inline_refcount))]
-    Py_IncRef(op);
+    unsafe {
+        Py_IncRef(op)
+    };
 }
 
 /// `Py_DECREF(op)`.
@@ -103,10 +123,16 @@ pub unsafe fn Py_INCREF(op: *mut PyObject) {
 /// calling thread must be attached.
 #[inline(always)]
 pub unsafe fn Py_DECREF(op: *mut PyObject) {
+    // SAFETY: forwarded from the caller.
     #[cfg(inline_refcount)]
-    biased::decref(op);
+    unsafe {
+        biased::decref(op)
+    };
+    // SAFETY: forwarded from the caller.
     #[cfg(not(inline_refcount))]
-    Py_DecRef(op);
+    unsafe {
+        Py_DecRef(op)
+    };
 }
 
 /// `Py_XDECREF(op)`: `Py_DECREF` unless `op` is null.
@@ -116,7 +142,8 @@ pub unsafe fn Py_DECREF(op: *mut PyObject) {
 #[inline(always)]
 pub unsafe fn Py_XDECREF(op: *mut PyObject) {
     if !op.is_null() {
-        Py_DECREF(op);
+        // SAFETY: forwarded from the caller, `op` being non-null.
+        unsafe { Py_DECREF(op) };
     }
 }
 
@@ -126,7 +153,8 @@ pub unsafe fn Py_XDECREF(op: *mut PyObject) {
 /// As for [`Py_INCREF`].
 #[inline(always)]
 pub unsafe fn Py_NewRef(op: *mut PyObject) -> *mut PyObject {
-    Py_INCREF(op);
+    // SAFETY: forwarded from the caller.
+    unsafe { Py_INCREF(op) };
     op
 }
 
@@ -138,16 +166,22 @@ pub unsafe fn Py_REFCNT(op: *mut PyObject) -> isize {
     #[cfg(Py_GIL_DISABLED)]
     {
         use std::sync::atomic::{AtomicIsize, AtomicU32, Ordering::Relaxed};
-        let local = AtomicU32::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_local)).load(Relaxed);
+        // SAFETY: `op` is live (caller); the counters are only accessed
+        // atomically, as these types.
+        let (local, shared) = unsafe {
+            (
+                AtomicU32::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_local)).load(Relaxed),
+                AtomicIsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_shared)).load(Relaxed),
+            )
+        };
         if local == u32::MAX {
             return u32::MAX as isize;
         }
-        let shared =
-            AtomicIsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_shared)).load(Relaxed);
         local as isize + (shared >> 2)
     }
+    // SAFETY: `op` is live (caller).
     #[cfg(not(Py_GIL_DISABLED))]
-    {
+    unsafe {
         (*op).ob_refcnt
     }
 }
@@ -164,12 +198,16 @@ pub unsafe fn Py_REFCNT(op: *mut PyObject) -> isize {
 #[cfg(Py_GIL_DISABLED)]
 pub unsafe fn _Py_SetImmortal(op: *mut PyObject) {
     use std::sync::atomic::{AtomicIsize, AtomicU32, AtomicUsize, Ordering::Relaxed};
-    if super::PyObject_GC_IsTracked(op) != 0 {
-        super::PyObject_GC_UnTrack(op.cast());
+    // SAFETY: `op` is live and seen by no other thread (caller): untracking
+    // it and rewriting its counters races with nothing.
+    unsafe {
+        if super::PyObject_GC_IsTracked(op) != 0 {
+            super::PyObject_GC_UnTrack(op.cast());
+        }
+        AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_tid)).store(0, Relaxed);
+        AtomicU32::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_local)).store(u32::MAX, Relaxed);
+        AtomicIsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_shared)).store(0, Relaxed);
     }
-    AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_tid)).store(0, Relaxed);
-    AtomicU32::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_local)).store(u32::MAX, Relaxed);
-    AtomicIsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_shared)).store(0, Relaxed);
 }
 
 /// Whether references are counted inline (free-threaded build on x86_64 or
