@@ -39,18 +39,33 @@ pub fn pyfunction(attr: TokenStream, item: TokenStream) -> TokenStream {
     })())
 }
 
-/// Defines the `PyInit_` entry point of an extension module. See the
-/// `pyo3_ft` crate.
+/// Defines the `PyInit_` entry point of an extension module: on a function
+/// that fills the module, or on an inline `mod` whose `#[pymodule_export]`
+/// items, `#[pyfunction]`s, `#[pyclass]`es and nested `#[pymodule]`s it
+/// holds (PyO3's declarative form). See the `pyo3_ft` crate.
 #[proc_macro_attribute]
 pub fn pymodule(attr: TokenStream, item: TokenStream) -> TokenStream {
     let options = parse_macro_input!(attr as AttrOptions);
-    let item = parse_macro_input!(item as syn::ItemFn);
+    let item = parse_macro_input!(item as syn::Item);
     into_tokens((|| {
         let cx = Ctxt::default();
-        let model = ModuleModel::new(&cx, &item, options.0);
-        validate::pymodule(&cx, &item);
-        cx.check()?;
-        Ok(expand::module::expand(&model, &item))
+        match item {
+            syn::Item::Fn(item) => {
+                let model = ModuleModel::from_fn(&cx, &item, options.0);
+                validate::pymodule(&cx, &item);
+                cx.check()?;
+                Ok(expand::module::expand_fn(&model, &item))
+            }
+            syn::Item::Mod(mut item) => {
+                let model = ModuleModel::from_mod(&cx, &mut item, options.0);
+                cx.check()?;
+                Ok(expand::module::expand_mod(&model, &item))
+            }
+            other => Err(syn::Error::new_spanned(
+                other,
+                "`#[pymodule]` goes on a function or an inline `mod`",
+            )),
+        }
     })())
 }
 

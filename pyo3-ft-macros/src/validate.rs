@@ -206,6 +206,21 @@ pub fn pyclass(cx: &Ctxt, model: &crate::model::class::ClassModel) {
             ));
         }
     }
+    if let (Some(span), Storage::Frozen) = (model.set_all, model.storage) {
+        cx.syn_error(syn::Error::new(
+            span,
+            "`set_all` needs `#[pyclass(mutable)]` (or `unsendable`): a default class is PyO3's `frozen`, \
+             shared between threads without a lock",
+        ));
+    }
+    if let (Some(crate::model::class::StrOption::Format(format)), ClassKind::Enum { .. }) =
+        (&model.str, &model.kind)
+    {
+        cx.error_spanned_by(
+            format,
+            "`str = \"...\"` formats struct fields; an enum takes `str` with a `Display` impl",
+        );
+    }
     if let ClassKind::Enum { .. } = model.kind {
         if let Some(extends) = &model.extends {
             cx.error_spanned_by(extends, "a `#[pyclass]` enum cannot extend another class");

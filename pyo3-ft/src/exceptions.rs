@@ -121,8 +121,10 @@ builtin_exceptions! {
 }
 
 /// Defines a new exception type, created on first use as
-/// `module.Name` deriving from `base`. Add it to your module with
-/// `m.add("Name", Name::type_object(py))`.
+/// `module.Name` deriving from `base`; the module may be dotted
+/// (`package.module`). Add it to your module with
+/// `m.add("Name", Name::type_object(py))`, or with `#[pymodule_export] use`
+/// in a declarative `#[pymodule] mod`.
 ///
 /// ```
 /// use pyo3_ft::prelude::*;
@@ -130,22 +132,81 @@ builtin_exceptions! {
 /// use pyo3_ft::exceptions::PyValueError;
 /// use pyo3_ft::type_info::PyTypeInfo;
 ///
-/// create_exception!(mymodule, ParseError, PyValueError, "The input could not be parsed.");
+/// create_exception!(mypackage.mymodule, ParseError, PyValueError, "The input could not be parsed.");
 ///
 /// Python::attach(|py| {
 ///     let err = ParseError::new_err("bad digit");
 ///     assert!(err.is_instance_of::<PyValueError>(py));
-///     assert_eq!(ParseError::type_object(py).qualname_lossy(), "ParseError");
+///     let ty = ParseError::type_object(py);
+///     assert_eq!(ty.qualname_lossy(), "ParseError");
+///     assert_eq!(ty.getattr("__module__")?.extract::<String>()?, "mypackage.mymodule");
 ///     assert_eq!(err.to_string(), "ParseError: bad digit");
-/// });
+///     Ok::<_, PyErr>(())
+/// })?;
+/// # Ok::<(), PyErr>(())
 /// ```
 #[macro_export]
 macro_rules! create_exception {
-    ($module:ident, $name:ident, $base:ty) => {
-        $crate::create_exception!($module, $name, $base, "");
+    ($($module:ident).+, $name:ident, $base:ty) => {
+        $crate::create_exception!($($module).+, $name, $base, "");
     };
-    ($module:ident, $name:ident, $base:ty, $doc:expr) => {
+    ($($module:ident).+, $name:ident, $base:ty, $doc:expr) => {
+        $crate::__exception_type!(
+            $name,
+            $doc,
+            |py| $crate::impl_::exceptions::new_exception_type(
+                py,
+                concat!($(stringify!($module), ".",)+ stringify!($name)),
+                $doc,
+                <$base as $crate::type_info::PyTypeInfo>::type_object(py),
+            )
+        );
+    };
+}
+
+/// Declares a Rust type for the exception `Name` that Python module
+/// `module` defines, imported on first use; as in PyO3.
+///
+/// # Panics
+/// On first use, if the module cannot be imported or its `Name` is not a
+/// type.
+///
+/// ```
+/// use pyo3_ft::prelude::*;
+/// use pyo3_ft::import_exception;
+/// use pyo3_ft::exceptions::PyOSError;
+///
+/// import_exception!(socket, gaierror);
+///
+/// Python::attach(|py| {
+///     let err = gaierror::new_err("no such host");
+///     assert!(err.is_instance_of::<PyOSError>(py));
+///     assert_eq!(err.to_string(), "gaierror: no such host");
+/// });
+/// ```
+#[macro_export]
+macro_rules! import_exception {
+    ($($module:ident).+, $name:ident) => {
+        $crate::__exception_type!(
+            $name,
+            concat!("`", $(stringify!($module), ".",)+ stringify!($name), "`, imported from Python."),
+            |py| $crate::impl_::exceptions::import_exception_type(
+                py,
+                concat!($(stringify!($module), ".",)+),
+                stringify!($name),
+            )
+        );
+    };
+}
+
+/// The marker type of `create_exception!` and `import_exception!`, whose
+/// type object `$make` creates on first use.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __exception_type {
+    ($name:ident, $doc:expr, $make:expr) => {
         #[doc = $doc]
+        #[allow(non_camel_case_types)]
         pub struct $name {
             _private: [u8; 0],
         }
@@ -155,24 +216,29 @@ macro_rules! create_exception {
             pub fn new_err<A: $crate::err::PyErrArguments>(args: A) -> $crate::PyErr {
                 $crate::PyErr::new::<Self, A>(args)
             }
+
+            #[doc(hidden)]
+            pub fn __pyo3_ft_add_to_module(
+                module: &$crate::Bound<'_, $crate::types::PyModule>,
+            ) -> $crate::PyResult<()> {
+                let py = module.py();
+                module.add(
+                    stringify!($name),
+                    <Self as $crate::type_info::PyTypeInfo>::type_object(py),
+                )
+            }
         }
 
-        // SAFETY: the type object is created once, as a subclass of `$base`.
+        // SAFETY: the type object is created once, by `$make`, which returns
+        // an exception type.
         unsafe impl $crate::type_info::PyTypeInfo for $name {
             const NAME: &'static str = stringify!($name);
 
             fn type_object_raw(py: $crate::Python<'_>) -> *mut $crate::runtime::ffi::PyTypeObject {
                 static TYPE: $crate::sync::PyOnceLock<$crate::Py<$crate::types::PyType>> =
                     $crate::sync::PyOnceLock::new();
-                let ty = TYPE.get_or_init(py, || {
-                    $crate::impl_::exceptions::new_exception_type(
-                        py,
-                        concat!(stringify!($module), ".", stringify!($name)),
-                        $doc,
-                        <$base as $crate::type_info::PyTypeInfo>::type_object(py),
-                    )
-                });
-                ty.as_ptr().cast()
+                let make: fn($crate::Python<'_>) -> $crate::Py<$crate::types::PyType> = $make;
+                TYPE.get_or_init(py, || make(py)).as_ptr().cast()
             }
         }
 

@@ -217,5 +217,8 @@ pub mod prelude {
     pub use crate::pyclass::{PyRef, PyRefMut};
     pub use crate::python::Python;
     pub use crate::types::PyAny;
+    pub use crate::types::PyModule;
+    pub use crate::wrap_pyfunction;
+    pub use pyo3_ft_macros::{pyclass, pyfunction, pymethods, pymodule};
     pub use pyo3_ft_macros::{FromPyObject, IntoPyObject};
 }

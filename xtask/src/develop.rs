@@ -27,11 +27,19 @@ pub fn run(gil: bool) -> Result<()> {
 
 /// Everything the Python tests need in the venv, in install order: the
 /// pure-Python helper packages (`python/*/pyproject.toml`, e.g.
-/// `pyo3-ft-testing`), then the example extension modules.
+/// `pyo3-ft-testing`), then the example extension modules, then the test
+/// extensions (`tests/*/pyproject.toml`, e.g. `tests/pyo3-style`).
 pub fn projects(root: &Path) -> Vec<PathBuf> {
     let mut all = python_packages(root);
     all.extend(example_projects(root));
+    all.extend(test_extensions(root));
     all
+}
+
+/// The extension crates of the test suite (`tests/*/pyproject.toml`), each
+/// with its pytest suite under `tests/`.
+pub fn test_extensions(root: &Path) -> Vec<PathBuf> {
+    projects_under(&root.join("tests"))
 }
 
 /// The pure-Python helper packages (`python/*/pyproject.toml`).

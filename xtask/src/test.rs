@@ -9,7 +9,7 @@
 //! as one failure.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use crate::develop;
@@ -114,15 +114,24 @@ fn python_stage(root: &Path, interpreter: &Interpreter) -> Counts {
             counts += stage_error(&e);
         }
     }
-    let tests = Path::new("tests").join("python");
-    if !has_python_tests(&root.join(&tests)) {
-        println!("no Python tests under {}", tests.display());
+    // `tests/python`, and the suites of the test extensions
+    // (`tests/<crate>/tests`, e.g. `tests/pyo3-style/tests`).
+    let tests: Vec<PathBuf> = std::iter::once(Path::new("tests").join("python"))
+        .chain(
+            develop::test_extensions(root)
+                .into_iter()
+                .filter_map(|dir| dir.strip_prefix(root).ok().map(|d| d.join("tests"))),
+        )
+        .filter(|dir| has_python_tests(&root.join(dir)))
+        .collect();
+    if tests.is_empty() {
+        println!("no Python tests under tests/");
         return counts;
     }
     let mut pytest = venv.command();
     pytest
         .args(["-m", "pytest", "-q"])
-        .arg(&tests)
+        .args(&tests)
         .current_dir(root);
     counts + pytest_stage(interpreter.library_env(&mut pytest))
 }

@@ -7,11 +7,11 @@ use syn::spanned::Spanned;
 use syn::Item;
 
 use super::c_str;
-use crate::model::class::{ClassKind, ClassModel, FieldModel, Storage};
+use crate::model::class::{ClassKind, ClassModel, FieldModel, Storage, StrOption};
 
 /// Per-field `Send + Sync` checks, spanned at each field's type.
 fn field_checks(model: &ClassModel) -> TokenStream {
-    let ClassKind::Struct { field_types } = &model.kind else {
+    let ClassKind::Struct { field_types, .. } = &model.kind else {
         return quote!();
     };
     if matches!(model.storage, Storage::Unsendable) {
@@ -126,6 +126,61 @@ fn derived_slots(model: &ClassModel) -> Vec<TokenStream> {
     slots
 }
 
+/// `__str__` from `Display` (`str`) or a format string over the fields
+/// (`str = "..."`).
+fn str_slot(model: &ClassModel) -> Option<TokenStream> {
+    let ident = &model.ident;
+    let text = match (model.str.as_ref()?, &model.kind) {
+        (StrOption::Display(span), _) => {
+            quote_spanned!(*span=> ::std::string::ToString::to_string(&*value))
+        }
+        (StrOption::Format(format), ClassKind::Struct { field_names, .. }) => quote! {{
+            #[allow(unused_variables)]
+            let #ident { #(#field_names,)* .. } = &*value;
+            ::std::format!(#format)
+        }},
+        (StrOption::Format(_), ClassKind::Enum { .. }) => unreachable!("rejected by validate"),
+    };
+    Some(slot_def(
+        "Py_tp_str",
+        quote!(::pyo3_ft::runtime::ffi::reprfunc),
+        quote!({
+            unsafe extern "C" fn __str(slf: *mut ::pyo3_ft::runtime::ffi::PyObject) -> *mut ::pyo3_ft::runtime::ffi::PyObject {
+                // SAFETY: CPython calls it with an instance of the class.
+                unsafe {
+                    ::pyo3_ft::impl_::trampoline(|py| {
+                        let this = ::pyo3_ft::impl_::pyclass::slf::<#ident>(py, slf);
+                        let value = ::pyo3_ft::impl_::pyclass::borrow_slf(&this, "__str__")?;
+                        let text: ::std::string::String = #text;
+                        ::pyo3_ft::impl_::IntoPyReturn::into_py_return(text, py)
+                    })
+                }
+            }
+            __str
+        }),
+    ))
+}
+
+/// `FromPyObject` by cloning the value (`from_py_object`).
+fn from_py_object(model: &ClassModel) -> TokenStream {
+    if !model.from_py_object {
+        return quote!();
+    }
+    let ident = &model.ident;
+    quote! {
+        impl<'a, 'py> ::pyo3_ft::FromPyObject<'a, 'py> for #ident
+        where
+            #ident: ::std::clone::Clone,
+        {
+            fn extract(object: ::pyo3_ft::Borrowed<'a, 'py, ::pyo3_ft::types::PyAny>) -> ::pyo3_ft::PyResult<Self> {
+                let value = object.downcast::<#ident>()?;
+                let borrowed = ::pyo3_ft::impl_::pyclass::borrow_slf(&value, "")?;
+                ::std::result::Result::Ok(::std::clone::Clone::clone(&*borrowed))
+            }
+        }
+    }
+}
+
 /// Variants as class attributes, plus `__repr__` and `__int__`.
 fn enum_parts(model: &ClassModel) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let ClassKind::Enum { variants } = &model.kind else {
@@ -235,6 +290,9 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
     let getsets = model.fields.iter().map(|f| field_getset(model, f));
     let (enum_attrs, mut extra_slots) = enum_parts(model);
     extra_slots.extend(derived_slots(model));
+    extra_slots.extend(str_slot(model));
+    let from_py_object = from_py_object(model);
+    let (sequence, mapping) = (model.sequence, model.mapping);
     let checks = field_checks(model);
     let base_impl = base_impl(model);
     // A class with a Rust base needs its base's value too: it is created
@@ -282,6 +340,8 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
                     subclass: #subclass,
                     dict: #dict,
                     weakref: #weakref,
+                    sequence: #sequence,
+                    mapping: #mapping,
                     basicsize: ::std::mem::size_of::<::pyo3_ft::pyclass::PyClassObject<#ident>>(),
                     dealloc: ::pyo3_ft::pyclass::tp_dealloc::<#ident>,
                     field_getsets: &[#(#getsets),*],
@@ -298,7 +358,16 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
             }
         }
 
+        impl #ident {
+            #[doc(hidden)]
+            pub fn __pyo3_ft_add_to_module(module: &::pyo3_ft::Bound<'_, ::pyo3_ft::types::PyModule>) -> ::pyo3_ft::PyResult<()> {
+                module.add_class::<Self>()
+            }
+        }
+
         #into_pyobject
+
+        #from_py_object
 
         #base_impl
     }

@@ -67,6 +67,11 @@ pub fn expand(model: &FnModel, item: &ItemFn) -> TokenStream {
                 static __DEF: ::pyo3_ft::impl_::PyFunctionDef = ::pyo3_ft::impl_::PyFunctionDef::new(#c_name, __wrap, #doc);
                 &__DEF
             }
+
+            #[doc(hidden)]
+            #vis fn __pyo3_ft_add_to_module(module: &::pyo3_ft::Bound<'_, ::pyo3_ft::types::PyModule>) -> ::pyo3_ft::PyResult<()> {
+                module.add_function(Self::__pyo3_ft_function_def())
+            }
         }
     }
 }

@@ -18,12 +18,15 @@ pub enum Storage {
     Unsendable,
 }
 
-/// A field with `#[py(get)]` and/or `#[py(set)]`.
+/// A field with `#[py(get)]` and/or `#[py(set)]` (or all fields, with
+/// `get_all` / `set_all`).
 pub struct FieldModel {
     /// `self.<member>`: a name or a tuple index.
     pub member: syn::Member,
     pub ty: Type,
     pub python_name: String,
+    /// Whether `name = "..."` set the Python name (`rename_all` skips it).
+    pub named: bool,
     pub get: Option<Span>,
     pub set: Option<Span>,
     pub doc: String,
@@ -31,10 +34,21 @@ pub struct FieldModel {
 
 /// What the class wraps.
 pub enum ClassKind {
-    /// A struct: its fields (all of them, for the `Send + Sync` check).
-    Struct { field_types: Vec<Type> },
+    /// A struct: its fields (all of them, for the `Send + Sync` check),
+    /// and the names of its named fields (for `str = "..."`).
+    Struct {
+        field_types: Vec<Type>,
+        field_names: Vec<Ident>,
+    },
     /// A fieldless enum: its variants.
     Enum { variants: Vec<Ident> },
+}
+
+/// `#[pyclass(str)]` (from `Display`) or `#[pyclass(str = "...")]` (a
+/// format string over the fields).
+pub enum StrOption {
+    Display(Span),
+    Format(syn::LitStr),
 }
 
 /// A `#[pyclass]`.
@@ -52,6 +66,17 @@ pub struct ClassModel {
     pub ord: Option<Span>,
     pub hash: Option<Span>,
     pub fields: Vec<FieldModel>,
+    /// `frozen`: PyO3's spelling of the default storage.
+    pub frozen: Option<Span>,
+    pub get_all: Option<Span>,
+    pub set_all: Option<Span>,
+    pub str: Option<StrOption>,
+    pub rename_all: Option<RenameRule>,
+    /// `sequence` / `mapping`: the type flags `match` statements read.
+    pub sequence: bool,
+    pub mapping: bool,
+    /// `from_py_object`: `FromPyObject` by cloning the value.
+    pub from_py_object: bool,
     pub kind: ClassKind,
     /// Where generics were declared, if any (an error).
     pub generics: Option<Span>,
@@ -64,11 +89,15 @@ impl ClassModel {
             Item::Struct(item) => {
                 let fields = field_models(cx, &mut item.fields);
                 let field_types = item.fields.iter().map(|f| f.ty.clone()).collect();
+                let field_names = item.fields.iter().filter_map(|f| f.ident.clone()).collect();
                 (
                     item.ident.clone(),
                     item.attrs.clone(),
                     &item.generics,
-                    ClassKind::Struct { field_types },
+                    ClassKind::Struct {
+                        field_types,
+                        field_names,
+                    },
                     fields,
                 )
             }
@@ -102,12 +131,21 @@ impl ClassModel {
             ord: None,
             hash: None,
             fields,
+            frozen: None,
+            get_all: None,
+            set_all: None,
+            str: None,
+            rename_all: None,
+            sequence: false,
+            mapping: false,
+            from_py_object: false,
             kind,
             generics,
         };
         for option in options {
             model.apply_option(cx, option);
         }
+        model.settle_fields(cx);
         Some(model)
     }
 
@@ -115,18 +153,48 @@ impl ClassModel {
         let storage_conflict = |cx: &Ctxt, key: &Ident| {
             cx.error_spanned_by(
                 key,
-                "choose one storage model: `mutable` or `unsendable` (or neither, for the default)",
+                "choose one storage model: `mutable` or `unsendable` (or neither, for the default, which is PyO3's `frozen`)",
             )
         };
         match option {
             AttrOption::Flag(key) if key == "mutable" => match self.storage {
-                Storage::Frozen => self.storage = Storage::Mutable,
+                Storage::Frozen if self.frozen.is_none() => self.storage = Storage::Mutable,
                 _ => storage_conflict(cx, &key),
             },
             AttrOption::Flag(key) if key == "unsendable" => match self.storage {
-                Storage::Frozen => self.storage = Storage::Unsendable,
+                Storage::Frozen if self.frozen.is_none() => self.storage = Storage::Unsendable,
                 _ => storage_conflict(cx, &key),
             },
+            AttrOption::Flag(key) if key == "frozen" => match self.storage {
+                Storage::Frozen => self.frozen = Some(key.span()),
+                _ => storage_conflict(cx, &key),
+            },
+            AttrOption::Flag(key) if key == "get_all" => self.get_all = Some(key.span()),
+            AttrOption::Flag(key) if key == "set_all" => self.set_all = Some(key.span()),
+            AttrOption::Flag(key) if key == "str" => self.str = Some(StrOption::Display(key.span())),
+            AttrOption::Str(key, format) if key == "str" => self.str = Some(StrOption::Format(format)),
+            AttrOption::Str(key, rule) if key == "rename_all" => match RenameRule::parse(&rule.value()) {
+                Some(rule) => self.rename_all = Some(rule),
+                None => cx.error_spanned_by(
+                    rule,
+                    format!("unknown `rename_all` rule; expected one of: {}", RenameRule::NAMES.join(", ")),
+                ),
+            },
+            AttrOption::Flag(key) if key == "sequence" => self.sequence = true,
+            AttrOption::Flag(key) if key == "mapping" => self.mapping = true,
+            AttrOption::Flag(key) if key == "from_py_object" => self.from_py_object = true,
+            AttrOption::Flag(key) if key == "skip_from_py_object" => {}
+            // Type objects are always immutable.
+            AttrOption::Flag(key) if key == "immutable_type" => {}
+            AttrOption::Expr(key, _) if key == "freelist" => cx.error_spanned_by(
+                &key,
+                "`freelist` is not supported: a free list shared between threads needs a lock, \
+                 and CPython's allocator already keeps per-thread free blocks",
+            ),
+            AttrOption::Str(key, _) if key == "crate" => cx.error_spanned_by(
+                &key,
+                "`crate = \"...\"` is not supported: generated code names `::pyo3_ft`",
+            ),
             AttrOption::Flag(key) if key == "subclass" => self.subclass = true,
             AttrOption::Flag(key) if key == "dict" => self.dict = true,
             AttrOption::Flag(key) if key == "weakref" => self.weakref = true,
@@ -139,13 +207,132 @@ impl ClassModel {
             other => cx.error_spanned_by(
                 other.key(),
                 format!(
-                    "unknown `#[pyclass]` option `{}`; expected one of: mutable, unsendable, subclass, \
-                     dict, weakref, eq, ord, hash, name = \"...\", module = \"...\", extends = Base",
+                    "unknown `#[pyclass]` option `{}`; expected one of: mutable, unsendable, frozen, subclass, \
+                     dict, weakref, eq, ord, hash, str, get_all, set_all, sequence, mapping, from_py_object, \
+                     name = \"...\", module = \"...\", rename_all = \"...\", str = \"...\", extends = Base",
                     other.key()
                 ),
             ),
         }
     }
+
+    /// Applies `get_all`, `set_all` and `rename_all` to the fields, then
+    /// keeps those exposed to Python.
+    fn settle_fields(&mut self, cx: &Ctxt) {
+        if let (Some(span), ClassKind::Struct { .. }) = (self.get_all.or(self.set_all), &self.kind)
+        {
+            if self
+                .fields
+                .iter()
+                .any(|f| matches!(f.member, syn::Member::Unnamed(_)))
+            {
+                cx.syn_error(syn::Error::new(
+                    span,
+                    "`get_all` and `set_all` need named fields; mark tuple fields with `#[pyo3(get)]`",
+                ));
+            }
+        }
+        for field in &mut self.fields {
+            field.get = field.get.or(self.get_all);
+            if !matches!(self.storage, Storage::Frozen) {
+                // On a default class, `set_all` is an error (see `validate`).
+                field.set = field.set.or(self.set_all);
+            }
+            if let (Some(rule), false) = (self.rename_all, field.named) {
+                field.python_name = rule.apply(&field.python_name);
+            }
+        }
+        self.fields.retain(|f| f.get.is_some() || f.set.is_some());
+    }
+}
+
+/// A `rename_all = "..."` rule, from a Rust `snake_case` name.
+#[derive(Clone, Copy)]
+pub enum RenameRule {
+    CamelCase,
+    KebabCase,
+    Lowercase,
+    PascalCase,
+    ScreamingKebabCase,
+    ScreamingSnakeCase,
+    SnakeCase,
+    Uppercase,
+}
+
+impl RenameRule {
+    const NAMES: [&'static str; 8] = [
+        "camelCase",
+        "kebab-case",
+        "lowercase",
+        "PascalCase",
+        "SCREAMING-KEBAB-CASE",
+        "SCREAMING_SNAKE_CASE",
+        "snake_case",
+        "UPPERCASE",
+    ];
+
+    fn parse(name: &str) -> Option<Self> {
+        use RenameRule::*;
+        let rules = [
+            CamelCase,
+            KebabCase,
+            Lowercase,
+            PascalCase,
+            ScreamingKebabCase,
+            ScreamingSnakeCase,
+            SnakeCase,
+            Uppercase,
+        ];
+        Self::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| rules[i])
+    }
+
+    /// `name` (`snake_case` or `PascalCase`) under this rule.
+    pub fn apply(self, name: &str) -> String {
+        let words = words(name);
+        let capitalized = |w: &String| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+        };
+        match self {
+            RenameRule::CamelCase => words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| if i == 0 { w.clone() } else { capitalized(w) })
+                .collect(),
+            RenameRule::PascalCase => words.iter().map(capitalized).collect(),
+            RenameRule::KebabCase => words.join("-"),
+            RenameRule::SnakeCase => words.join("_"),
+            RenameRule::ScreamingKebabCase => words.join("-").to_uppercase(),
+            RenameRule::ScreamingSnakeCase => words.join("_").to_uppercase(),
+            RenameRule::Lowercase => words.concat(),
+            RenameRule::Uppercase => words.concat().to_uppercase(),
+        }
+    }
+}
+
+/// The lowercase words of a `snake_case` or `PascalCase` name.
+fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    for c in name.chars() {
+        if c == '_' || (c.is_uppercase() && !current.is_empty()) {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+        }
+        if c != '_' {
+            current.extend(c.to_lowercase());
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
 }
 
 /// The `#[py(get, set, name = "...")]` fields, with the attributes removed.
@@ -159,9 +346,6 @@ fn field_models(cx: &Ctxt, fields: &mut Fields) -> Vec<FieldModel> {
                 continue;
             }
         };
-        if options.is_empty() {
-            continue;
-        }
         let member = match &field.ident {
             Some(ident) => syn::Member::Named(ident.clone()),
             None => syn::Member::Unnamed(index.into()),
@@ -171,6 +355,7 @@ fn field_models(cx: &Ctxt, fields: &mut Fields) -> Vec<FieldModel> {
                 .ident
                 .as_ref()
                 .map_or_else(|| format!("_{index}"), |i| i.to_string()),
+            named: false,
             member,
             ty: field.ty.clone(),
             get: None,
@@ -181,7 +366,10 @@ fn field_models(cx: &Ctxt, fields: &mut Fields) -> Vec<FieldModel> {
             match option {
                 AttrOption::Flag(key) if key == "get" => model.get = Some(key.span()),
                 AttrOption::Flag(key) if key == "set" => model.set = Some(key.span()),
-                AttrOption::Str(key, name) if key == "name" => model.python_name = name.value(),
+                AttrOption::Str(key, name) if key == "name" => {
+                    model.python_name = name.value();
+                    model.named = true;
+                }
                 other => cx.error_spanned_by(
                     other.key(),
                     format!(

@@ -1,4 +1,4 @@
-//! Support for `create_exception!`.
+//! Support for `create_exception!` and `import_exception!`.
 
 use std::ffi::CString;
 
@@ -38,4 +38,21 @@ pub fn new_exception_type(
         created.unwrap_or_else(|err| panic!("cannot create exception {qualified_name}: {err}"));
     // SAFETY: `PyErr_NewExceptionWithDoc` returns a type.
     unsafe { created.downcast_into_unchecked::<PyType>() }.unbind()
+}
+
+/// The exception type `name` of Python module `module` (given with a
+/// trailing dot, as `import_exception!` builds it).
+///
+/// # Panics
+/// If the module cannot be imported or `name` is not a type in it.
+pub fn import_exception_type(py: Python<'_>, module: &str, name: &str) -> Py<PyType> {
+    let module = module.strip_suffix('.').unwrap_or(module);
+    let imported = py
+        .import(module)
+        .and_then(|m| m.get(name))
+        .and_then(|ty| Ok(ty.downcast_into::<PyType>()?));
+    match imported {
+        Ok(ty) => ty.unbind(),
+        Err(err) => panic!("cannot import exception {module}.{name}: {err}"),
+    }
 }

@@ -109,9 +109,38 @@ impl PyFunctionDef {
 }
 
 /// The [`PyFunctionDef`] of a `#[pyfunction]`, for
-/// [`Bound<PyModule>::add_function`](crate::types::PyModule).
+/// [`Bound<PyModule>::add_function`](crate::types::PyModule); with a second
+/// argument, as in PyO3, the function object for that module (or, given
+/// `py`, a standalone one), as a `PyResult`.
+///
+/// ```
+/// use pyo3_ft::prelude::*;
+/// use pyo3_ft::types::PyModule;
+/// use pyo3_ft::{pyfunction, wrap_pyfunction};
+///
+/// #[pyfunction]
+/// fn double(x: i64) -> i64 {
+///     2 * x
+/// }
+///
+/// Python::attach(|py| {
+///     let m = PyModule::new(py, "wrap_doc")?;
+///     m.add_function(wrap_pyfunction!(double))?;
+///     let f = wrap_pyfunction!(double, &m)?;
+///     assert_eq!(f.call1((4,))?.extract::<i64>()?, 8);
+///     assert_eq!(wrap_pyfunction!(double, py)?.call1((1,))?.extract::<i64>()?, 2);
+///     Ok::<_, PyErr>(())
+/// })?;
+/// # Ok::<(), PyErr>(())
+/// ```
 #[macro_export]
 macro_rules! wrap_pyfunction {
+    ($($function:ident)::+, $arg:expr) => {
+        $crate::impl_::module::WrapPyFunctionArg::wrap_pyfunction(
+            $arg,
+            $($function)::+::__pyo3_ft_function_def(),
+        )
+    };
     ($($function:tt)+) => {
         $($function)+::__pyo3_ft_function_def()
     };

@@ -5,6 +5,7 @@ use std::ffi::{c_int, c_void, CStr};
 use pyo3_ft_runtime::ffi;
 
 use crate::err::PyResult;
+use crate::impl_::function::PyFunctionDef;
 use crate::impl_::trampoline::trampoline;
 use crate::instance::Bound;
 use crate::python::Python;
@@ -105,4 +106,64 @@ pub unsafe fn exec_module(module: *mut ffi::PyObject, body: ModuleExec) -> c_int
         let module = Bound::from_borrowed_ptr(py, module).downcast_into_unchecked::<PyModule>();
         body(&module).map(|()| 0)
     })
+}
+
+/// The docstring `#[pymodule]` builds with `concat!(.., "\0")`.
+///
+/// # Panics
+/// At compile time, if the docstring contains NUL.
+pub const fn doc(text: &'static str) -> &'static CStr {
+    match CStr::from_bytes_with_nul(text.as_bytes()) {
+        Ok(doc) => doc,
+        Err(_) => panic!("a module docstring cannot contain NUL"),
+    }
+}
+
+/// Creates the submodule `name` of `parent` (see
+/// [`Bound<PyModule>::add_submodule`]) and runs `body` on it, once it has
+/// its dotted name.
+///
+/// # Errors
+/// If the module cannot be created or `body` fails.
+pub fn add_submodule(
+    parent: &Bound<'_, PyModule>,
+    name: &str,
+    doc: &'static CStr,
+    body: ModuleExec,
+) -> PyResult<()> {
+    let module = PyModule::new(parent.py(), name)?;
+    module.add("__doc__", doc.to_string_lossy().as_ref())?;
+    parent.add_submodule(&module)?;
+    body(&module)
+}
+
+/// The second argument of `wrap_pyfunction!(f, m)`: the module the function
+/// object is for, or `py` for a standalone function.
+pub trait WrapPyFunctionArg<'py> {
+    /// The function object of `function`.
+    ///
+    /// # Errors
+    /// If the function object cannot be created.
+    fn wrap_pyfunction(
+        self,
+        function: &'static PyFunctionDef,
+    ) -> PyResult<Bound<'py, crate::types::PyAny>>;
+}
+
+impl<'py> WrapPyFunctionArg<'py> for &Bound<'py, PyModule> {
+    fn wrap_pyfunction(
+        self,
+        function: &'static PyFunctionDef,
+    ) -> PyResult<Bound<'py, crate::types::PyAny>> {
+        self.function_object(function)
+    }
+}
+
+impl<'py> WrapPyFunctionArg<'py> for Python<'py> {
+    fn wrap_pyfunction(
+        self,
+        function: &'static PyFunctionDef,
+    ) -> PyResult<Bound<'py, crate::types::PyAny>> {
+        function.to_object(self)
+    }
 }

@@ -72,6 +72,33 @@ pub unsafe trait PyClassBaseType: Sized {
 }
 
 impl<T: PyClass> Py<T> {
+    /// The Rust value of a default (`Send + Sync`, lock-free; PyO3's
+    /// `frozen`) class, without attaching: the reference keeps the object
+    /// alive and the value is never mutated.
+    ///
+    /// ```
+    /// use pyo3_ft::prelude::*;
+    /// use pyo3_ft::pyclass;
+    ///
+    /// #[pyclass]
+    /// struct Point {
+    ///     x: i64,
+    /// }
+    ///
+    /// let point: Py<Point> = Python::attach(|py| Py::new(py, Point { x: 3 })).unwrap();
+    /// std::thread::spawn(move || assert_eq!(point.get().x, 3)).join().unwrap();
+    /// ```
+    pub fn get(&self) -> &T
+    where
+        T: PyClass<Storage = Frozen<T>>,
+    {
+        // SAFETY: `self` owns a reference to an initialized instance of `T`,
+        // alive while the returned reference (tied to `self`) is used;
+        // frozen contents are never mutated, and `T: Sync` (the default
+        // storage requires it) lets any thread read them.
+        unsafe { (*PyClassObject::<T>::contents(self.as_ptr())).get() }
+    }
+
     /// Creates a new instance of `T` holding `value` (or an initializer
     /// for a class with a Rust base).
     ///

@@ -28,6 +28,11 @@ pub struct ClassInfo {
     pub dict: bool,
     /// Instances can be weakly referenced.
     pub weakref: bool,
+    /// `sequence`: `Py_TPFLAGS_SEQUENCE`, so `match` takes instances for
+    /// sequence patterns.
+    pub sequence: bool,
+    /// `mapping`: `Py_TPFLAGS_MAPPING`, for mapping patterns.
+    pub mapping: bool,
     /// Instance size.
     pub basicsize: usize,
     /// `tp_dealloc`.
@@ -78,9 +83,20 @@ impl<T: PyClass> LazyTypeObject<T> {
         &'static self,
         py: Python<'py>,
     ) -> PyResult<&'py Bound<'py, PyType>> {
+        self.get_or_try_init_in(py, None)
+    }
+
+    /// Like [`LazyTypeObject::get_or_try_init`]; a type created by this call
+    /// for a class without `module = "..."` is qualified with `module` (the
+    /// module the class is being added to), or else with `builtins`.
+    pub(crate) fn get_or_try_init_in<'py>(
+        &'static self,
+        py: Python<'py>,
+        module: Option<&str>,
+    ) -> PyResult<&'py Bound<'py, PyType>> {
         let ty = self
             .cell
-            .get_or_try_init(py, || create_type_object::<T>(py))?
+            .get_or_try_init(py, || create_type_object::<T>(py, module))?
             .bind(py);
         if self.attributes.get().is_some() {
             // The common case, on every type check: no thread-local lookup.
@@ -193,6 +209,8 @@ fn type_flags(info: &ClassInfo, items: &PyClassItems, has_new: bool) -> c_uint {
         (info.subclass, ffi::Py_TPFLAGS_BASETYPE),
         (info.dict, ffi::Py_TPFLAGS_MANAGED_DICT),
         (info.weakref, ffi::Py_TPFLAGS_MANAGED_WEAKREF),
+        (info.sequence, ffi::Py_TPFLAGS_SEQUENCE),
+        (info.mapping, ffi::Py_TPFLAGS_MAPPING),
         (has_gc(info, items), ffi::Py_TPFLAGS_HAVE_GC),
         (!has_new, ffi::Py_TPFLAGS_DISALLOW_INSTANTIATION),
     ] {
@@ -204,7 +222,16 @@ fn type_flags(info: &ClassInfo, items: &PyClassItems, has_new: bool) -> c_uint {
 }
 
 /// Builds the spec and calls `PyType_FromMetaclass`.
-fn create_type_object<T: PyClass>(py: Python<'_>) -> PyResult<Py<PyType>> {
+///
+/// The spec's name is qualified, `module.Name`, so that CPython sets the
+/// type's `__module__` from it (an unqualified name makes it warn "builtin
+/// type Name has no `__module__` attribute"): the class's own `module`, else
+/// `module_hint` (the module it is being added to), else `builtins`, as for
+/// a class created before any module adds it.
+fn create_type_object<T: PyClass>(
+    py: Python<'_>,
+    module_hint: Option<&str>,
+) -> PyResult<Py<PyType>> {
     let info = T::info();
     let items = (info.items)();
     let mut slots = vec![
@@ -227,12 +254,14 @@ fn create_type_object<T: PyClass>(py: Python<'_>) -> PyResult<Py<PyType>> {
         }
         slots.push(slot(ffi::Py_tp_clear, super::gc::clear::<T> as *mut c_void));
     }
-    let has_new = items.slots.iter().any(|s| s.slot == ffi::Py_tp_new);
+    let has_slot = |wanted| items.slots.iter().any(|s| s.slot == wanted);
+    if info.sequence && has_slot(ffi::Py_mp_subscript) && !has_slot(ffi::Py_sq_item) {
+        slots.push(slot(ffi::Py_sq_item, sequence_item as *mut c_void));
+    }
+    let has_new = has_slot(ffi::Py_tp_new);
     slots.push(slot(0, std::ptr::null_mut()));
-    let qualified = match info.module {
-        Some(module) => format!("{module}.{}", info.name),
-        None => info.name.to_owned(),
-    };
+    let module = info.module.or(module_hint).unwrap_or("builtins");
+    let qualified = format!("{module}.{}", info.name);
     let name = CString::new(qualified)
         .map_err(|_| crate::exceptions::PyValueError::new_err("class name contains NUL"))?;
     let mut spec = ffi::PyType_Spec {
@@ -263,6 +292,27 @@ fn create_type_object<T: PyClass>(py: Python<'_>) -> PyResult<Py<PyType>> {
     // SAFETY: the class is new and published only when this returns.
     unsafe { crate::immortal::immortalize_class(&ty) };
     Ok(ty.unbind())
+}
+
+/// `sq_item` of a `sequence` class: its `__getitem__` with the index as an
+/// int, so that iteration and sequence patterns work as on a Python
+/// sequence.
+unsafe extern "C" fn sequence_item(
+    object: *mut ffi::PyObject,
+    index: ffi::Py_ssize_t,
+) -> *mut ffi::PyObject {
+    // SAFETY: CPython calls `sq_item` with a live object on an attached
+    // thread; `key` is a new reference (or null with an exception set),
+    // released after the lookup, which goes to `mp_subscript` first.
+    unsafe {
+        let key = ffi::PyLong_FromSsize_t(index);
+        if key.is_null() {
+            return std::ptr::null_mut();
+        }
+        let item = ffi::PyObject_GetItem(object, key);
+        ffi::Py_DECREF(key);
+        item
+    }
 }
 
 /// The docstring, led by `Name(params)\n--\n\n` when the class has a

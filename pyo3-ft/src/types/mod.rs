@@ -24,7 +24,7 @@ pub use float::PyFloat;
 pub use int::PyInt;
 pub use iterator::PyIterator;
 pub use list::{PyList, PyListIterator};
-pub use module::PyModule;
+pub use module::{ModuleFunction, PyModule};
 pub use none::PyNone;
 pub use set::{PyFrozenSet, PySet};
 pub use string::PyString;

@@ -168,6 +168,8 @@ pub struct PyTypeObject {
 // Type flags (`Include/object.h`).
 pub const Py_TPFLAGS_MANAGED_DICT: c_ulong = 1 << 4;
 pub const Py_TPFLAGS_MANAGED_WEAKREF: c_ulong = 1 << 3;
+pub const Py_TPFLAGS_SEQUENCE: c_ulong = 1 << 5;
+pub const Py_TPFLAGS_MAPPING: c_ulong = 1 << 6;
 pub const Py_TPFLAGS_HEAPTYPE: c_ulong = 1 << 9;
 pub const Py_TPFLAGS_BASETYPE: c_ulong = 1 << 10;
 pub const Py_TPFLAGS_HAVE_VECTORCALL: c_ulong = 1 << 11;

@@ -1,7 +1,7 @@
 // Rule: `#[pyclass]` reports an unknown option at the option's name.
 use pyo3_ft::pyclass;
 
-#[pyclass(frozen)]
+#[pyclass(freeze)]
 struct Point {
     x: f64,
 }

@@ -3,7 +3,7 @@ use pyo3_ft::prelude::*;
 use pyo3_ft::pymodule;
 use pyo3_ft::types::PyModule;
 
-#[pymodule(gil_used, submodule)]
+#[pymodule(gil_used, gil_free)]
 fn my_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let _ = m;
     Ok(())

@@ -1,0 +1,164 @@
+//! `#[pyclass]` options, PyO3 0.28 style.
+
+use std::fmt;
+
+use pyo3_ft::prelude::*;
+
+/// A point: `get_all` getters, `eq`/`hash`, `str` from a format, and
+/// by-value extraction (`from_py_object`).
+#[pyclass(frozen, get_all, eq, hash, str = "({x}, {y})", from_py_object)]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Point {
+    x: i64,
+    y: i64,
+}
+
+#[pymethods]
+impl Point {
+    #[new]
+    fn new(x: i64, y: i64) -> Self {
+        Point { x, y }
+    }
+}
+
+/// Takes a `Point` by value: a clone of the instance's value.
+#[pyfunction]
+fn manhattan(point: Point) -> i64 {
+    point.x.abs() + point.y.abs()
+}
+
+/// Reads a `Py<Point>` with `Py::get`, detached.
+#[pyfunction]
+fn sum_detached(py: Python<'_>, point: Py<Point>) -> i64 {
+    py.detach(move || point.get().x + point.get().y)
+}
+
+/// `set_all` (a `mutable` class) with camelCase names.
+#[pyclass(mutable, get_all, set_all, rename_all = "camelCase")]
+pub struct Settings {
+    max_depth: u32,
+    user_name: String,
+}
+
+#[pymethods]
+impl Settings {
+    #[new]
+    fn new() -> Self {
+        Settings {
+            max_depth: 3,
+            user_name: "guest".to_owned(),
+        }
+    }
+}
+
+/// `str` from `Display`.
+#[pyclass(str)]
+pub struct Celsius {
+    degrees: f64,
+}
+
+#[pymethods]
+impl Celsius {
+    #[new]
+    fn new(degrees: f64) -> Self {
+        Celsius { degrees }
+    }
+}
+
+impl fmt::Display for Celsius {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.1} °C", self.degrees)
+    }
+}
+
+/// `name` and `module`.
+#[pyclass(name = "Renamed", module = "pyo3_style.custom")]
+pub struct RustName {}
+
+#[pymethods]
+impl RustName {
+    #[new]
+    fn new() -> Self {
+        RustName {}
+    }
+}
+
+/// `subclass`: Python classes may extend it.
+#[pyclass(subclass)]
+pub struct Animal {}
+
+#[pymethods]
+impl Animal {
+    #[new]
+    fn new() -> Self {
+        Animal {}
+    }
+
+    fn sound(&self) -> &'static str {
+        "..."
+    }
+}
+
+/// `sequence`: a sequence pattern in `match` takes it.
+#[pyclass(sequence)]
+pub struct Triple {}
+
+#[pymethods]
+impl Triple {
+    #[new]
+    fn new() -> Self {
+        Triple {}
+    }
+
+    fn __len__(&self) -> usize {
+        3
+    }
+
+    fn __getitem__(&self, index: isize) -> PyResult<isize> {
+        if (0..3).contains(&index) {
+            Ok(index * 10)
+        } else {
+            Err(pyo3_ft::exceptions::PyIndexError::new_err(
+                "index out of range",
+            ))
+        }
+    }
+}
+
+/// `mapping`: a mapping pattern in `match` takes it.
+#[pyclass(mapping)]
+pub struct OneKey {}
+
+#[pymethods]
+impl OneKey {
+    #[new]
+    fn new() -> Self {
+        OneKey {}
+    }
+
+    fn __len__(&self) -> usize {
+        1
+    }
+
+    fn __getitem__(&self, key: &str) -> PyResult<&'static str> {
+        match key {
+            "key" => Ok("value"),
+            _ => Err(pyo3_ft::exceptions::PyKeyError::new_err(key.to_owned())),
+        }
+    }
+}
+
+/// The `classes` submodule.
+#[pymodule(submodule)]
+pub fn classes(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Point>()?;
+    m.add_class::<Settings>()?;
+    m.add_class::<Celsius>()?;
+    m.add_class::<RustName>()?;
+    m.add_class::<Animal>()?;
+    m.add_class::<Triple>()?;
+    m.add_class::<OneKey>()?;
+    m.add_function(wrap_pyfunction!(manhattan, m)?)?;
+    m.add_function(wrap_pyfunction!(sum_detached, m)?)?;
+    Ok(())
+}

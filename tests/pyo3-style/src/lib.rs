@@ -1,0 +1,27 @@
+//! An extension module written purely in PyO3 0.28 style, with only the
+//! crate renamed (`pyo3` → `pyo3_ft`): the test that a PyO3 extension ports
+//! by renaming. Its pytest suite is under `tests/`.
+//!
+//! One file per area, each a submodule of `pyo3_style`, so that engineers
+//! working on different areas do not collide:
+//! - `classes.rs`: `#[pyclass]` options (`pyo3_style.classes`)
+//! - `enums.rs`: enums (`pyo3_style.enums`)
+//! - `modules.rs`: declarative modules, submodules, exceptions
+//!   (`pyo3_style.modules`)
+
+mod classes;
+mod enums;
+mod modules;
+
+use pyo3_ft::prelude::*;
+
+/// The PyO3-style test extension.
+#[pymodule]
+mod pyo3_style {
+    #[pymodule_export]
+    use super::classes::classes;
+    #[pymodule_export]
+    use super::enums::enums;
+    #[pymodule_export]
+    use super::modules::modules;
+}
