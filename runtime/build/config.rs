@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::headers::HeaderSet;
+
 /// Printed by the interpreter: one `key=value` line per item.
 const QUERY: &str = r#"
 import sys, sysconfig
@@ -20,8 +22,9 @@ print("executable=" + sys.executable)
 print("ext_suffix=" + (v("EXT_SUFFIX") or ""))
 "#;
 
-/// Minor versions this crate's FFI is written for.
-const SUPPORTED_MINORS: &[u32] = &[13, 14];
+/// Minor versions this crate's FFI is written for. 3.13 is run; 3.14 and
+/// 3.15 are layout-checked against their headers (`cargo xtask test`).
+const SUPPORTED_MINORS: &[u32] = &[13, 14, 15];
 
 pub struct InterpreterConfig {
     pub version: (u32, u32, u32),
@@ -33,6 +36,12 @@ pub struct InterpreterConfig {
     pub include: PathBuf,
     pub executable: PathBuf,
     pub ext_suffix: String,
+    /// Header-only mode ([`crate::headers`]): include directories after
+    /// `include`, and `-D` flags the C side needs. Empty otherwise.
+    pub extra_include: Vec<PathBuf>,
+    pub defines: Vec<String>,
+    /// No interpreter behind this configuration: nothing can link.
+    pub headers_only: bool,
 }
 
 impl InterpreterConfig {
@@ -67,18 +76,48 @@ impl InterpreterConfig {
             include: PathBuf::from(get("include")),
             executable: PathBuf::from(get("executable")),
             ext_suffix: get("ext_suffix"),
+            extra_include: Vec::new(),
+            defines: Vec::new(),
+            headers_only: false,
         })
     }
 
-    /// CPython 3.13 or 3.14, or an error that says what was found.
+    /// The configuration of a header set: what the build script would find
+    /// for an interpreter of that version and build, minus everything that
+    /// needs the interpreter itself.
+    pub fn from_headers(set: &HeaderSet) -> Self {
+        let include = &set.include;
+        Self {
+            version: set.version,
+            implementation: "cpython".to_owned(),
+            gil_disabled: set.free_threaded,
+            libdir: PathBuf::new(),
+            ldversion: String::new(),
+            shared: false,
+            include: include.clone(),
+            executable: PathBuf::from(format!("(headers only: {})", include.display())),
+            ext_suffix: String::new(),
+            extra_include: set.extra.clone(),
+            defines: set.defines(),
+            headers_only: true,
+        }
+    }
+
+    /// CPython 3.13, 3.14 or 3.15, or an error that says what was found.
     pub fn check_supported(&self, origin: &str) -> Result<(), String> {
         let (major, minor, patch) = self.version;
+        if self.headers_only && std::env::var_os("CARGO_FEATURE_EMBED").is_some() {
+            return Err(format!(
+                "{origin} configures a header-only build (for the layout check), which \
+                 cannot link libpython: build without the `embed` feature"
+            ));
+        }
         if self.implementation == "cpython" && major == 3 && SUPPORTED_MINORS.contains(&minor) {
             return Ok(());
         }
         Err(format!(
-            "pyo3-ft supports CPython 3.13 and 3.14 (free-threaded first), but {origin} is \
-             {} {major}.{minor}.{patch} at `{}`.\n\
+            "pyo3-ft supports CPython 3.13, 3.14 and 3.15 (free-threaded first), but {origin} \
+             is {} {major}.{minor}.{patch} at `{}`.\n\
              Set PYO3FT_PYTHON to a python3.13t / python3.14t executable, or run \
              `cargo xtask provision` to build one.",
             self.implementation,
@@ -89,8 +128,11 @@ impl InterpreterConfig {
     /// Prints the cfgs, link instructions and metadata for dependents.
     pub fn emit(&self) {
         let (_, minor, _) = self.version;
-        for cfg in ["Py_GIL_DISABLED", "Py_3_13", "Py_3_14", "inline_refcount"] {
+        for cfg in ["Py_GIL_DISABLED", "inline_refcount"] {
             println!("cargo:rustc-check-cfg=cfg({cfg})");
+        }
+        for supported in SUPPORTED_MINORS {
+            println!("cargo:rustc-check-cfg=cfg(Py_3_{supported})");
         }
         if self.gil_disabled {
             println!("cargo:rustc-cfg=Py_GIL_DISABLED");
@@ -113,9 +155,17 @@ impl InterpreterConfig {
         println!("cargo:ext_suffix={}", self.ext_suffix);
         // For this crate's own tests (the layout test compiles C against
         // these headers): integration tests cannot read `cargo:` metadata.
+        // The include directories as a path list, the defines
+        // space-separated.
+        let dirs = std::iter::once(&self.include).chain(&self.extra_include);
+        let include = std::env::join_paths(dirs).unwrap_or_else(|_| self.include.clone().into());
         println!(
             "cargo:rustc-env=PYO3FT_BUILD_INCLUDE={}",
-            self.include.display()
+            include.to_string_lossy()
+        );
+        println!(
+            "cargo:rustc-env=PYO3FT_BUILD_DEFINES={}",
+            self.defines.join(" ")
         );
         println!(
             "cargo:rustc-env=PYO3FT_BUILD_PYTHON={}",

@@ -6,10 +6,26 @@
 mod cache;
 mod config;
 mod discover;
+mod headers;
 
 fn main() {
     for var in discover::ENV_VARS {
         println!("cargo:rerun-if-env-changed={var}");
+    }
+    for var in [headers::ENV_HEADERS, headers::ENV_FREE_THREADED] {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
+    if let Some(set) = headers::HeaderSet::from_env() {
+        let config = match set {
+            Ok(set) => config::InterpreterConfig::from_headers(&set),
+            Err(message) => fail(&message),
+        };
+        println!("cargo:rerun-if-changed={}", config.include.display());
+        if let Err(message) = config.check_supported(&format!("${}", headers::ENV_HEADERS)) {
+            fail(&message);
+        }
+        config.emit();
+        return;
     }
     let found = match discover::find_interpreter() {
         Ok(found) => found,
@@ -31,4 +47,9 @@ fn main() {
         std::process::exit(1);
     }
     config.emit();
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(1);
 }

@@ -8,8 +8,14 @@
 /// ```
 pub const GIL_DISABLED: bool = cfg!(Py_GIL_DISABLED);
 
-/// The minor version of CPython 3 compiled against (13 or 14).
-pub const PYTHON_MINOR: u32 = if cfg!(Py_3_14) { 14 } else { 13 };
+/// The minor version of CPython 3 compiled against (13, 14 or 15).
+pub const PYTHON_MINOR: u32 = if cfg!(Py_3_15) {
+    15
+} else if cfg!(Py_3_14) {
+    14
+} else {
+    13
+};
 
 /// True when reference counts are updated inline (biased reference counting
 /// on free-threaded builds), false when `Py_IncRef` / `Py_DecRef` are called.

@@ -31,8 +31,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use pyo3_ft_runtime::{build_info, ffi};
 
-/// The include directory of the interpreter the crate was built against.
+/// The include directories of the interpreter the crate was built against
+/// (a path list: one directory, or more for a header-only build).
 const INCLUDE: &str = env!("PYO3FT_BUILD_INCLUDE");
+/// `-D` flags, space-separated (`-DPy_GIL_DISABLED=1` for the free-threaded
+/// configuration of a GIL build's headers).
+const DEFINES: &str = env!("PYO3FT_BUILD_DEFINES");
 /// That interpreter, for messages.
 const PYTHON: &str = env!("PYO3FT_BUILD_PYTHON");
 /// The C side; `include_str!` makes cargo rebuild this test when it changes.
@@ -48,6 +52,7 @@ const AREAS: &[&str] = &[
     "critical_section",
     "const",
     "slots",
+    "init",
 ];
 
 /// What `layout.c` printed: area, then key, then value.
@@ -84,7 +89,8 @@ fn compile_and_run_in(dir: &std::path::Path) -> Result<Facts, String> {
     let cc = std::env::var("CC").unwrap_or_else(|_| "gcc".to_owned());
     let compiled = Command::new(&cc)
         .args(["-std=c11", "-Wall", "-Wextra", "-Werror"])
-        .arg(format!("-I{INCLUDE}"))
+        .args(std::env::split_paths(INCLUDE).map(|dir| format!("-I{}", dir.display())))
+        .args(DEFINES.split_whitespace())
         .arg("-o")
         .arg(&exe)
         .arg(&source)
@@ -158,11 +164,14 @@ fn check(area: &str, rust: Vec<Row>) {
     }
     assert!(
         problems.is_empty(),
-        "{} mismatch(es) between runtime/src/ffi and the headers in {INCLUDE} \
+        "{} mismatch(es) between runtime/src/ffi and the headers in {INCLUDE} {DEFINES} \
          (interpreter {PYTHON}), area `{area}`:\n  {}",
         problems.len(),
         problems.join("\n  ")
     );
+    // Read by `cargo xtask test` (run with `--nocapture`) to report how many
+    // items each configuration checked.
+    println!("layout-checked {area} {}", checked.len());
 }
 
 /// The size of the field that `project` borrows (a `sizeof(((T *)0)->f)`).
@@ -196,6 +205,25 @@ macro_rules! layout {
     }};
     (@name $field:ident) => { stringify!($field) };
     (@name $field:ident $c_name:literal) => { $c_name };
+}
+
+/// The field rows of [`layout!`] alone, for fields that exist only in some
+/// versions (the struct's own rows come from its `layout!`).
+#[allow(unused_macros)]
+macro_rules! fields {
+    ($T:ident { $($field:ident),* $(,)? }) => {{
+        let ty = stringify!($T);
+        vec![$(
+            (
+                format!("offsetof:{ty}.{}", stringify!($field)),
+                offset_of!(ffi::$T, $field) as i128,
+            ),
+            (
+                format!("sizeof:{ty}.{}", stringify!($field)),
+                field_size(|s: &ffi::$T| &s.$field) as i128,
+            ),
+        )*]
+    }};
 }
 
 /// Rows of integer constants `ffi::NAME`, keyed by name.
@@ -253,8 +281,15 @@ fn object_header_layout() {
         ob_ref_shared,
         ob_type,
     });
-    #[cfg(not(Py_GIL_DISABLED))]
+    #[cfg(all(not(Py_GIL_DISABLED), not(Py_3_14)))]
     let object = layout!(PyObject { ob_refcnt, ob_type });
+    #[cfg(all(not(Py_GIL_DISABLED), Py_3_14))]
+    let object = layout!(PyObject {
+        ob_refcnt,
+        ob_overflow,
+        ob_flags,
+        ob_type
+    });
     check(
         "object",
         [
@@ -275,61 +310,69 @@ fn object_header_layout() {
 
 #[test]
 fn type_object_layout() {
+    #[cfg(Py_3_15)]
+    let since_3_15 = fields!(PyTypeObject { _tp_iteritem });
+    #[cfg(not(Py_3_15))]
+    let since_3_15 = Vec::new();
     check(
         "type",
-        layout!(PyTypeObject {
-            ob_base,
-            tp_name,
-            tp_basicsize,
-            tp_itemsize,
-            tp_dealloc,
-            tp_vectorcall_offset,
-            tp_getattr,
-            tp_setattr,
-            tp_as_async,
-            tp_repr,
-            tp_as_number,
-            tp_as_sequence,
-            tp_as_mapping,
-            tp_hash,
-            tp_call,
-            tp_str,
-            tp_getattro,
-            tp_setattro,
-            tp_as_buffer,
-            tp_flags,
-            tp_doc,
-            tp_traverse,
-            tp_clear,
-            tp_richcompare,
-            tp_weaklistoffset,
-            tp_iter,
-            tp_iternext,
-            tp_methods,
-            tp_members,
-            tp_getset,
-            tp_base,
-            tp_dict,
-            tp_descr_get,
-            tp_descr_set,
-            tp_dictoffset,
-            tp_init,
-            tp_alloc,
-            tp_new,
-            tp_free,
-            tp_is_gc,
-            tp_bases,
-            tp_mro,
-            tp_cache,
-            tp_subclasses,
-            tp_weaklist,
-            tp_del,
-            tp_version_tag,
-            tp_finalize,
-            tp_vectorcall,
-            tp_watched,
-            tp_versions_used,
-        }),
+        [
+            layout!(PyTypeObject {
+                ob_base,
+                tp_name,
+                tp_basicsize,
+                tp_itemsize,
+                tp_dealloc,
+                tp_vectorcall_offset,
+                tp_getattr,
+                tp_setattr,
+                tp_as_async,
+                tp_repr,
+                tp_as_number,
+                tp_as_sequence,
+                tp_as_mapping,
+                tp_hash,
+                tp_call,
+                tp_str,
+                tp_getattro,
+                tp_setattro,
+                tp_as_buffer,
+                tp_flags,
+                tp_doc,
+                tp_traverse,
+                tp_clear,
+                tp_richcompare,
+                tp_weaklistoffset,
+                tp_iter,
+                tp_iternext,
+                tp_methods,
+                tp_members,
+                tp_getset,
+                tp_base,
+                tp_dict,
+                tp_descr_get,
+                tp_descr_set,
+                tp_dictoffset,
+                tp_init,
+                tp_alloc,
+                tp_new,
+                tp_free,
+                tp_is_gc,
+                tp_bases,
+                tp_mro,
+                tp_cache,
+                tp_subclasses,
+                tp_weaklist,
+                tp_del,
+                tp_version_tag,
+                tp_finalize,
+                tp_vectorcall,
+                tp_watched,
+                tp_versions_used,
+            }),
+            since_3_15,
+        ]
+        .concat(),
     );
 }
 
@@ -421,12 +464,73 @@ fn critical_section_layout() {
     check("critical_section", rows);
 }
 
+/// The headers of statically allocated objects: `PyObject_HEAD_INIT(NULL)`
+/// and `PyModuleDef_HEAD_INIT` must give exactly what C's macros give (3.14
+/// flags static objects in `ob_flags`, and 3.15t's `PyModuleDef_Init`
+/// rejects a definition without that flag).
+#[test]
+fn static_initializers() {
+    fn header(name: &str, head: &ffi::PyObject) -> Vec<Row> {
+        let row = |field: &str, value: i128| (format!("{name}.{field}"), value);
+        #[cfg(Py_GIL_DISABLED)]
+        let rows = vec![
+            row("ob_tid", head.ob_tid as i128),
+            row("ob_flags", head.ob_flags.into()),
+            row("ob_mutex", head.ob_mutex._bits.into()),
+            row("ob_gc_bits", head.ob_gc_bits.into()),
+            row("ob_ref_local", head.ob_ref_local.into()),
+            row("ob_ref_shared", head.ob_ref_shared as i128),
+        ];
+        #[cfg(all(not(Py_GIL_DISABLED), not(Py_3_14)))]
+        let rows = vec![row("ob_refcnt", head.ob_refcnt as i128)];
+        #[cfg(all(not(Py_GIL_DISABLED), Py_3_14))]
+        let rows = vec![
+            row("ob_refcnt", head.ob_refcnt.into()),
+            row("ob_overflow", head.ob_overflow.into()),
+            row("ob_flags", head.ob_flags.into()),
+        ];
+        [rows, vec![row("ob_type", head.ob_type as usize as i128)]].concat()
+    }
+    let base = ffi::PyModuleDef_HEAD_INIT;
+    let name = "PyModuleDef_HEAD_INIT";
+    check(
+        "init",
+        [
+            header("PyObject_HEAD_INIT", &ffi::PyObject_HEAD_INIT),
+            header(name, &base.ob_base),
+            vec![
+                (
+                    format!("{name}.m_init"),
+                    base.m_init.map_or(0, |f| f as usize as i128),
+                ),
+                (format!("{name}.m_index"), base.m_index as i128),
+                (format!("{name}.m_copy"), base.m_copy as usize as i128),
+            ],
+        ]
+        .concat(),
+    );
+}
+
 #[test]
 fn constants() {
     use ffi::PyGILState_STATE::{PyGILState_LOCKED, PyGILState_UNLOCKED};
+    #[cfg(Py_GIL_DISABLED)]
+    let biased = consts![_Py_IMMORTAL_REFCNT_LOCAL, _Py_REF_SHARED_SHIFT];
+    #[cfg(not(Py_GIL_DISABLED))]
+    let biased = Vec::new();
+    #[cfg(Py_3_14)]
+    let immortal = consts![
+        _Py_IMMORTAL_INITIAL_REFCNT,
+        _Py_IMMORTAL_FLAGS,
+        _Py_STATICALLY_ALLOCATED_FLAG,
+    ];
+    #[cfg(not(Py_3_14))]
+    let immortal = consts![_Py_IMMORTAL_REFCNT];
     check(
         "const",
         [
+            biased,
+            immortal,
             consts![
                 Py_TPFLAGS_MANAGED_DICT,
                 Py_TPFLAGS_MANAGED_WEAKREF,

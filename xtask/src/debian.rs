@@ -1,9 +1,12 @@
-//! Fetching CPython's source from Debian's archive with `apt-get source`.
+//! Fetching from Debian's archive: CPython's source with `apt-get source`,
+//! and the development headers of newer versions with `apt-get download`.
 //!
-//! Uses a private apt configuration under the cache (its own sources list,
+//! Uses private apt configurations under the cache (their own sources list,
 //! package lists and download cache), so the system's apt setup is never
 //! touched. Debian's `python3.13` source package carries the unmodified
-//! upstream tarball as its `.orig.tar.xz`.
+//! upstream tarball as its `.orig.tar.xz`; `sid`'s `libpython3.X-dev`
+//! binary packages carry the headers of versions whose sources the archive
+//! does not serve here.
 
 use std::cmp::Ordering;
 use std::fs;
@@ -28,7 +31,7 @@ const DEFAULT_MIRROR: &str = "http://deb.debian.org/debian";
 /// Downloads the newest downloadable `python3.13` source into `dest` and
 /// returns the path of its upstream tarball. `work` holds apt's state.
 pub fn fetch_source(work: &Path, dest: &Path, log: &Path) -> Result<PathBuf> {
-    let apt = PrivateApt::create(work)?;
+    let apt = PrivateApt::create(work, &sources_list(&system_mirror()))?;
     util::create_dir(dest)?;
     eprintln!(
         "    updating the source lists of Debian's archive ({})",
@@ -63,19 +66,77 @@ pub fn fetch_source(work: &Path, dest: &Path, log: &Path) -> Result<PathBuf> {
     ))
 }
 
+/// The suite whose binary packages carry the development headers of the
+/// CPython versions newer than 3.13 (`libpython3.14-dev`, ...).
+const BINARY_SUITE: &str = "sid";
+
+/// Binary packages of Debian's archive, through a private apt configuration
+/// whose package lists are updated once, when it is opened.
+pub struct BinaryArchive {
+    apt: PrivateApt,
+}
+
+impl BinaryArchive {
+    /// Sets up the configuration in `work` and updates its package lists.
+    pub fn open(work: &Path, log: &Path) -> Result<Self> {
+        let apt = PrivateApt::create(work, &binary_sources_list(&system_mirror()))?;
+        eprintln!("    updating the package lists of Debian's archive ({BINARY_SUITE})");
+        util::run_logged(apt.command("apt-get").arg("update"), log, Instant::now())?;
+        Ok(Self { apt })
+    }
+
+    /// Downloads the newest `package` into `dest` (`apt-get download`) and
+    /// returns the `.deb` file.
+    pub fn download(&self, package: &str, dest: &Path, log: &Path) -> Result<PathBuf> {
+        util::create_dir(dest)?;
+        let mut download = self.apt.command("apt-get");
+        download.arg("download").arg(package).current_dir(dest);
+        util::run_logged(&mut download, log, Instant::now())?;
+        let prefix = format!("{package}_");
+        fs::read_dir(dest)
+            .map_err(|e| format!("cannot read {}: {e}", dest.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .find(|path| {
+                path.file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| name.starts_with(&prefix) && name.ends_with(".deb"))
+            })
+            .ok_or_else(|| {
+                format!(
+                    "apt-get download left no {prefix}*.deb in {}",
+                    dest.display()
+                )
+            })
+    }
+}
+
+/// The Debian version in the name of a downloaded binary package:
+/// `libpython3.14-dev_3.14.10-1_amd64.deb` -> `3.14.10-1` (apt writes an
+/// epoch's `:` as `%3a`).
+pub fn deb_version(file_name: &str) -> Option<String> {
+    let stem = file_name.strip_suffix(".deb")?;
+    let mut parts = stem.split('_');
+    let (_package, version, _arch) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || version.is_empty() {
+        return None;
+    }
+    Some(version.replace("%3a", ":"))
+}
+
 /// An apt configuration private to the cache.
 struct PrivateApt {
     options: Vec<String>,
 }
 
 impl PrivateApt {
-    fn create(work: &Path) -> Result<Self> {
+    /// An apt configuration in `work` whose only sources are `sources`.
+    fn create(work: &Path, sources_text: &str) -> Result<Self> {
         let lists = work.join("lists");
         let cache = work.join("cache");
         util::create_dir(&lists.join("partial"))?;
         util::create_dir(&cache.join("archives").join("partial"))?;
         let sources = work.join("sources.list");
-        util::write(&sources, &sources_list(&system_mirror()))?;
+        util::write(&sources, sources_text)?;
         let mut options = vec![
             format!("Dir::Etc::SourceList={}", sources.display()),
             "Dir::Etc::SourceParts=/dev/null".to_string(),
@@ -105,6 +166,11 @@ fn sources_list(mirror: &str) -> String {
         .iter()
         .map(|suite| format!("deb-src [signed-by={KEYRING}] {mirror} {suite} main\n"))
         .collect()
+}
+
+/// The `deb` line of the private sources list for binary packages.
+fn binary_sources_list(mirror: &str) -> String {
+    format!("deb [signed-by={KEYRING}] {mirror} {BINARY_SUITE} main\n")
 }
 
 /// The Debian mirror the system's apt uses, else the default one.
@@ -358,6 +424,29 @@ deb [arch=amd64 signed-by=/k.gpg] http://mirror.example/debian bookworm main
             mirror_from_one_line(text).as_deref(),
             Some("http://mirror.example/debian")
         );
+    }
+
+    #[test]
+    fn binary_sources_list_is_one_deb_line_for_sid() {
+        assert_eq!(
+            binary_sources_list("http://mirror.example/debian"),
+            "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] \
+             http://mirror.example/debian sid main\n"
+        );
+    }
+
+    #[test]
+    fn deb_versions_come_from_file_names() {
+        assert_eq!(
+            deb_version("libpython3.14-dev_3.14.10-1_amd64.deb").as_deref(),
+            Some("3.14.10-1")
+        );
+        assert_eq!(
+            deb_version("libpython3.15-dev_1%3a3.15.2-1_arm64.deb").as_deref(),
+            Some("1:3.15.2-1")
+        );
+        assert_eq!(deb_version("libpython3.14-dev_3.14.10-1_amd64.tar"), None);
+        assert_eq!(deb_version("libpython3.14-dev.deb"), None);
     }
 
     #[test]

@@ -53,6 +53,8 @@ pub struct Interpreter {
     pub kind: Kind,
     /// Where `libpython` lives (sysconfig `LIBDIR`).
     pub libdir: PathBuf,
+    /// The directory of `Python.h` (sysconfig path `include`).
+    pub include: PathBuf,
 }
 
 const QUERY: &str = "\
@@ -60,7 +62,8 @@ import sys, sysconfig
 print(sys.executable)
 print('%d.%d.%d' % sys.version_info[:3])
 print(int(sysconfig.get_config_var('Py_GIL_DISABLED') or 0))
-print(sysconfig.get_config_var('LIBDIR') or '')";
+print(sysconfig.get_config_var('LIBDIR') or '')
+print(sysconfig.get_path('include'))";
 
 impl Interpreter {
     /// Asks `python` (a path, or a name looked up on PATH) about itself.
@@ -79,7 +82,7 @@ impl Interpreter {
         }
         let out = String::from_utf8_lossy(&out.stdout);
         let lines: Vec<&str> = out.lines().collect();
-        let [executable, version, gil_disabled, libdir] = lines[..] else {
+        let [executable, version, gil_disabled, libdir, include] = lines[..] else {
             return Err(format!(
                 "unexpected answer from {} about its configuration:\n{out}",
                 python.display()
@@ -94,6 +97,7 @@ impl Interpreter {
                 Kind::Gil
             },
             libdir: PathBuf::from(libdir),
+            include: PathBuf::from(include),
         })
     }
 

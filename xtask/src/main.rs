@@ -11,8 +11,15 @@ mod cache;
 mod debian;
 mod demo;
 mod develop;
+mod headers;
 mod interpreters;
+mod layout;
 mod provision;
+// The header-only configuration of the runtime's build script: the xtask
+// reads header versions with it and passes its environment variables.
+#[allow(dead_code)]
+#[path = "../../runtime/build/headers.rs"]
+mod runtime_headers;
 mod source;
 mod summary;
 mod test;
@@ -31,9 +38,18 @@ commands:
       --source TARBALL  build from this CPython source tarball (also: $PYO3FT_SOURCE)
       --force           build from source even if an interpreter is available,
                         replacing the cached builds
+  headers [--force]
+      Fetch the C headers of CPython 3.14 and 3.15 (Debian's libpython3.X-dev
+      from sid) into the cache, for the layout check; a version that does not
+      download is reported and skipped.
+      --force           download again even if cached
+  layout [--ft-only]
+      Only the layout check of `test`: the FFI against the headers of every
+      CPython version at hand, free-threaded and GIL.
   test [--ft-only]
-      Run every test stage (cargo and pytest) on the free-threaded interpreter,
-      then on the GIL twin (--ft-only: the free-threaded interpreter only).
+      Run every test stage (the FFI layout check against every CPython version
+      at hand, cargo and pytest) on the free-threaded interpreter, then on the
+      GIL twin (--ft-only: free-threaded configurations only).
   develop [--gil]
       Build the example extension modules into the interpreter's venv and
       print the venv's python.
@@ -58,6 +74,12 @@ enum Task {
     Provision {
         source: Option<PathBuf>,
         force: bool,
+    },
+    Headers {
+        force: bool,
+    },
+    Layout {
+        ft_only: bool,
     },
     Test {
         ft_only: bool,
@@ -93,6 +115,8 @@ fn main() -> ExitCode {
 fn run(task: Task) -> util::Result<ExitCode> {
     match task {
         Task::Provision { source, force } => provision::run(&provision::Options { source, force })?,
+        Task::Headers { force } => headers::run(force)?,
+        Task::Layout { ft_only } => return layout::subcommand(ft_only),
         Task::Test { ft_only } => return test::run(ft_only),
         Task::Develop { gil } => develop::run(gil)?,
         Task::Demo { threads } => demo::run(threads)?,
@@ -109,6 +133,12 @@ fn parse(args: &[String]) -> util::Result<Task> {
     let mut rest = rest.iter().map(String::as_str);
     let task = match command.as_str() {
         "provision" => parse_provision(&mut rest)?,
+        "headers" => Task::Headers {
+            force: parse_switch(&mut rest, "headers", "--force")?,
+        },
+        "layout" => Task::Layout {
+            ft_only: parse_switch(&mut rest, "layout", "--ft-only")?,
+        },
         "test" => Task::Test {
             ft_only: parse_switch(&mut rest, "test", "--ft-only")?,
         },
@@ -196,6 +226,15 @@ mod tests {
             })
         );
         assert_eq!(parse_str("test"), Ok(Task::Test { ft_only: false }));
+        assert_eq!(parse_str("headers"), Ok(Task::Headers { force: false }));
+        assert_eq!(
+            parse_str("layout --ft-only"),
+            Ok(Task::Layout { ft_only: true })
+        );
+        assert_eq!(
+            parse_str("headers --force"),
+            Ok(Task::Headers { force: true })
+        );
         assert_eq!(
             parse_str("test --ft-only"),
             Ok(Task::Test { ft_only: true })
@@ -211,6 +250,7 @@ mod tests {
     fn rejects_bad_arguments() {
         assert!(parse_str("frobnicate").is_err());
         assert!(parse_str("test --gil").is_err());
+        assert!(parse_str("headers --all").is_err());
         assert!(parse_str("provision --source").is_err());
         assert!(parse_str("demo --threads 0").is_err());
         assert!(parse_str("demo --threads many").is_err());

@@ -1,8 +1,11 @@
 //! `cargo xtask test`: every test stage, on the free-threaded interpreter and
 //! then on its GIL twin.
 //!
-//! Stage 1 (cargo): the xtask's own unit tests, then `cargo test --workspace`
-//! once per interpreter. Stage 2 (Python): per interpreter, the venv, the
+//! Stage 1 (cargo): the xtask's own unit tests; the FFI layout check
+//! (`runtime/tests/layout.rs`) once per configuration, 3.13 from the
+//! interpreters and 3.14 / 3.15 from their headers, free-threaded and GIL
+//! (see [`crate::layout`]); then `cargo test --workspace` once per
+//! interpreter. Stage 2 (Python): per interpreter, the venv, the
 //! helper packages (`python/*`) and example modules built into it, and pytest
 //! over `tests/python`. Output is streamed; counts are read from it; a stage
 //! that fails without reporting a failed test (a build error, a crash) counts
@@ -14,6 +17,7 @@ use std::process::{Command, ExitCode};
 
 use crate::develop;
 use crate::interpreters::Interpreter;
+use crate::layout;
 use crate::provision;
 use crate::summary::{self, Counts};
 use crate::util::{self, Result};
@@ -33,6 +37,10 @@ pub fn run(ft_only: bool) -> Result<ExitCode> {
     let xtask = cargo_stage(xtask.args(["test", "-p", "xtask"]).current_dir(&root));
     let mut lines = vec![format!("xtask: cargo {xtask}")];
     let mut total = xtask;
+
+    let (layout_lines, layout) = layout::stage(&root, &found, ft_only);
+    lines.extend(layout_lines);
+    total += layout;
 
     // The venvs exist before the cargo stage: the WSGI server's tests
     // import Flask from them.

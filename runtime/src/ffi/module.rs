@@ -84,10 +84,25 @@ pub struct PyModuleDef {
     pub m_free: Option<freefunc>,
 }
 
+// Module slot numbers: 3.15 gave every slot, module or type, its own number
+// (`Include/slots_generated.h`); the old numbers stay valid only for the
+// limited API.
+#[cfg(not(Py_3_15))]
 pub const Py_mod_create: c_int = 1;
+#[cfg(not(Py_3_15))]
 pub const Py_mod_exec: c_int = 2;
+#[cfg(not(Py_3_15))]
 pub const Py_mod_multiple_interpreters: c_int = 3;
+#[cfg(not(Py_3_15))]
 pub const Py_mod_gil: c_int = 4;
+#[cfg(Py_3_15)]
+pub const Py_mod_create: c_int = 84;
+#[cfg(Py_3_15)]
+pub const Py_mod_exec: c_int = 85;
+#[cfg(Py_3_15)]
+pub const Py_mod_multiple_interpreters: c_int = 86;
+#[cfg(Py_3_15)]
+pub const Py_mod_gil: c_int = 87;
 /// `Py_MOD_GIL_USED`.
 pub const Py_MOD_GIL_USED: *mut c_void = std::ptr::null_mut();
 /// `Py_MOD_GIL_NOT_USED`.

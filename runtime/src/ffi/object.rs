@@ -32,8 +32,8 @@ pub struct PyObject {
     pub ob_type: *mut PyTypeObject,
 }
 
-/// The object header of a default (GIL) build.
-#[cfg(not(Py_GIL_DISABLED))]
+/// The object header of a default (GIL) build, 3.13.
+#[cfg(all(not(Py_GIL_DISABLED), not(Py_3_14)))]
 #[repr(C)]
 #[derive(Debug)]
 pub struct PyObject {
@@ -41,25 +41,65 @@ pub struct PyObject {
     pub ob_type: *mut PyTypeObject,
 }
 
+/// The object header of a default (GIL) build, 3.14 and later: the count
+/// word is a union whose 64-bit view (`ob_refcnt_full`) C code uses only to
+/// initialize it; `ob_refcnt` is its low 32 bits, and the high half holds
+/// `ob_overflow` and `ob_flags` (`Include/object.h`, 64-bit layout).
+#[cfg(all(not(Py_GIL_DISABLED), Py_3_14, target_endian = "little"))]
+#[repr(C)]
+#[derive(Debug)]
+pub struct PyObject {
+    pub ob_refcnt: u32,
+    pub ob_overflow: u16,
+    pub ob_flags: u16,
+    pub ob_type: *mut PyTypeObject,
+}
+
+/// As above, in big-endian field order.
+#[cfg(all(not(Py_GIL_DISABLED), Py_3_14, target_endian = "big"))]
+#[repr(C)]
+#[derive(Debug)]
+pub struct PyObject {
+    pub ob_flags: u16,
+    pub ob_overflow: u16,
+    pub ob_refcnt: u32,
+    pub ob_type: *mut PyTypeObject,
+}
+
 /// `PyObject_HEAD_INIT(NULL)`: the header of a statically allocated object,
-/// immortal from the start.
+/// immortal from the start. 3.14 and later also flag it as statically
+/// allocated in `ob_flags` (3.15's `PyModuleDef_Init` refuses a module
+/// definition whose header lacks that flag).
 #[cfg(Py_GIL_DISABLED)]
 pub const PyObject_HEAD_INIT: PyObject = PyObject {
     ob_tid: 0,
+    #[cfg(Py_3_14)]
+    ob_flags: super::_Py_STATICALLY_ALLOCATED_FLAG,
+    #[cfg(not(Py_3_14))]
     ob_flags: 0,
     ob_mutex: PyMutex { _bits: 0 },
     ob_gc_bits: 0,
-    ob_ref_local: u32::MAX,
+    ob_ref_local: super::_Py_IMMORTAL_REFCNT_LOCAL,
     ob_ref_shared: 0,
     ob_type: std::ptr::null_mut(),
 };
 
 /// `PyObject_HEAD_INIT(NULL)`: the header of a statically allocated object,
-/// immortal from the start (the low 32 bits of the count have their sign
-/// bit set, which 3.13 and 3.14 both read as immortal).
-#[cfg(not(Py_GIL_DISABLED))]
+/// immortal from the start (`_Py_IMMORTAL_REFCNT`).
+#[cfg(all(not(Py_GIL_DISABLED), not(Py_3_14)))]
 pub const PyObject_HEAD_INIT: PyObject = PyObject {
-    ob_refcnt: u32::MAX as Py_ssize_t,
+    ob_refcnt: super::_Py_IMMORTAL_REFCNT,
+    ob_type: std::ptr::null_mut(),
+};
+
+/// `PyObject_HEAD_INIT(NULL)`: the header of a statically allocated object,
+/// immortal from the start (`_Py_STATIC_IMMORTAL_INITIAL_REFCNT`: the
+/// initial immortal count, and the static and immortal flags).
+#[cfg(all(not(Py_GIL_DISABLED), Py_3_14))]
+pub const PyObject_HEAD_INIT: PyObject = PyObject {
+    ob_refcnt: super::_Py_IMMORTAL_INITIAL_REFCNT,
+    ob_overflow: 0,
+    ob_flags: super::_Py_STATICALLY_ALLOCATED_FLAG | super::_Py_IMMORTAL_FLAGS,
     ob_type: std::ptr::null_mut(),
 };
 
@@ -163,6 +203,9 @@ pub struct PyTypeObject {
     pub tp_vectorcall: Option<vectorcallfunc>,
     pub tp_watched: u8,
     pub tp_versions_used: u16,
+    /// 3.15: `_Py_iteritemfunc`, internal to the VM.
+    #[cfg(Py_3_15)]
+    pub _tp_iteritem: *mut c_void,
 }
 
 // Type flags (`Include/object.h`).

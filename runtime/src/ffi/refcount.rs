@@ -28,15 +28,38 @@ extern "C" {
 /// Whether the biased fast path is compiled in.
 const INLINE: bool = cfg!(inline_refcount);
 
+// Immortality and the count fields (`Include/object.h` in 3.13,
+// `Include/refcount.h` from 3.14; the `ob_flags` bits are in `object.h`
+// again in 3.15). 64-bit values: pyo3-ft targets 64-bit platforms.
+
+/// `_Py_IMMORTAL_REFCNT_LOCAL`: `ob_ref_local` of an immortal object.
+#[cfg(Py_GIL_DISABLED)]
+pub const _Py_IMMORTAL_REFCNT_LOCAL: u32 = u32::MAX;
+/// `_Py_REF_SHARED_SHIFT`: `ob_ref_shared` keeps flags in its low bits.
+#[cfg(Py_GIL_DISABLED)]
+pub const _Py_REF_SHARED_SHIFT: isize = 2;
+/// `_Py_IMMORTAL_REFCNT` (3.13): the count of an immortal object; any count
+/// whose low 32 bits have their sign bit set reads as immortal.
+#[cfg(not(Py_3_14))]
+pub const _Py_IMMORTAL_REFCNT: super::object::Py_ssize_t = u32::MAX as isize;
+/// `_Py_IMMORTAL_INITIAL_REFCNT` (3.14): the count an object gets when it is
+/// made immortal; what `Py_REFCNT` reports for one on free-threaded builds.
+#[cfg(Py_3_14)]
+pub const _Py_IMMORTAL_INITIAL_REFCNT: u32 = 3 << 30;
+/// `_Py_IMMORTAL_FLAGS` (3.14): `ob_flags` bit of an immortal object.
+#[cfg(Py_3_14)]
+pub const _Py_IMMORTAL_FLAGS: u16 = 1 << 0;
+/// `_Py_STATICALLY_ALLOCATED_FLAG` (3.14): `ob_flags` bit of a statically
+/// allocated object, set by `PyObject_HEAD_INIT`.
+#[cfg(Py_3_14)]
+pub const _Py_STATICALLY_ALLOCATED_FLAG: u16 = 1 << 2;
+
 #[cfg(inline_refcount)]
 mod biased {
     use std::sync::atomic::{AtomicIsize, AtomicU32, AtomicUsize, Ordering::Relaxed};
 
-    use super::PyObject;
+    use super::{_Py_IMMORTAL_REFCNT_LOCAL, _Py_REF_SHARED_SHIFT, PyObject};
     use crate::thread_id::current as thread_id;
-
-    const IMMORTAL_LOCAL: u32 = u32::MAX;
-    const SHARED_SHIFT: isize = 2;
 
     /// Views of the header's counters as the atomics the header uses.
     ///
@@ -68,7 +91,7 @@ mod biased {
         if tid.load(Relaxed) == thread_id() {
             local.store(new_local, Relaxed);
         } else {
-            shared.fetch_add(1 << SHARED_SHIFT, Relaxed);
+            shared.fetch_add(1 << _Py_REF_SHARED_SHIFT, Relaxed);
         }
     }
 
@@ -80,7 +103,7 @@ mod biased {
         // SAFETY: forwarded from the caller.
         let (local, _, tid) = unsafe { fields(op) };
         let current = local.load(Relaxed);
-        if current == IMMORTAL_LOCAL {
+        if current == _Py_IMMORTAL_REFCNT_LOCAL {
             return;
         }
         if tid.load(Relaxed) == thread_id() {
@@ -174,15 +197,18 @@ pub unsafe fn Py_REFCNT(op: *mut PyObject) -> isize {
                 AtomicIsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_shared)).load(Relaxed),
             )
         };
-        if local == u32::MAX {
-            return u32::MAX as isize;
+        if local == _Py_IMMORTAL_REFCNT_LOCAL {
+            #[cfg(Py_3_14)]
+            return _Py_IMMORTAL_INITIAL_REFCNT as isize;
+            #[cfg(not(Py_3_14))]
+            return _Py_IMMORTAL_REFCNT;
         }
-        local as isize + (shared >> 2)
+        local as isize + (shared >> _Py_REF_SHARED_SHIFT)
     }
-    // SAFETY: `op` is live (caller).
+    // SAFETY: `op` is live (caller). 3.14 reads the low 32 bits only.
     #[cfg(not(Py_GIL_DISABLED))]
     unsafe {
-        (*op).ob_refcnt
+        (*op).ob_refcnt as isize
     }
 }
 
@@ -205,7 +231,8 @@ pub unsafe fn _Py_SetImmortal(op: *mut PyObject) {
             super::PyObject_GC_UnTrack(op.cast());
         }
         AtomicUsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_tid)).store(0, Relaxed);
-        AtomicU32::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_local)).store(u32::MAX, Relaxed);
+        AtomicU32::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_local))
+            .store(_Py_IMMORTAL_REFCNT_LOCAL, Relaxed);
         AtomicIsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_shared)).store(0, Relaxed);
     }
 }

@@ -51,11 +51,25 @@ pub const Py_T_PYSSIZET: c_int = 19;
 /// `Py_READONLY` member flag.
 pub const Py_READONLY: c_int = 1;
 
-// Slot numbers (`Include/typeslots.h`).
+// Slot numbers (`Include/typeslots.h`; 3.15: `Include/slots_generated.h`,
+// where the four slots that shared their numbers with module slots got new
+// ones).
+#[cfg(not(Py_3_15))]
 pub const Py_bf_getbuffer: c_int = 1;
+#[cfg(not(Py_3_15))]
 pub const Py_bf_releasebuffer: c_int = 2;
+#[cfg(not(Py_3_15))]
 pub const Py_mp_ass_subscript: c_int = 3;
+#[cfg(not(Py_3_15))]
 pub const Py_mp_length: c_int = 4;
+#[cfg(Py_3_15)]
+pub const Py_bf_getbuffer: c_int = 88;
+#[cfg(Py_3_15)]
+pub const Py_bf_releasebuffer: c_int = 89;
+#[cfg(Py_3_15)]
+pub const Py_mp_ass_subscript: c_int = 90;
+#[cfg(Py_3_15)]
+pub const Py_mp_length: c_int = 91;
 pub const Py_mp_subscript: c_int = 5;
 pub const Py_nb_absolute: c_int = 6;
 pub const Py_nb_add: c_int = 7;

@@ -56,6 +56,11 @@ static void object(void)
     FIELD(PyObject, ob_ref_shared);
 #else
     FIELD(PyObject, ob_refcnt);
+#  if PY_VERSION_HEX >= 0x030E0000
+    /* 3.14: a union; `ob_refcnt` is its low 32 bits. */
+    FIELD(PyObject, ob_overflow);
+    FIELD(PyObject, ob_flags);
+#  endif
 #endif
     FIELD(PyObject, ob_type);
 
@@ -135,6 +140,9 @@ static void type_object(void)
     FIELD(PyTypeObject, tp_vectorcall);
     FIELD(PyTypeObject, tp_watched);
     FIELD(PyTypeObject, tp_versions_used);
+#if PY_VERSION_HEX >= 0x030F0000
+    FIELD(PyTypeObject, _tp_iteritem);
+#endif
 }
 
 static void module(void)
@@ -224,6 +232,17 @@ static void constants(void)
     ICONST(PY_MINOR_VERSION);
 
     area = "const";
+#ifdef Py_GIL_DISABLED
+    UCONST(_Py_IMMORTAL_REFCNT_LOCAL);
+    ICONST(_Py_REF_SHARED_SHIFT);
+#endif
+#if PY_VERSION_HEX >= 0x030E0000
+    UCONST(_Py_IMMORTAL_INITIAL_REFCNT);
+    ICONST(_Py_IMMORTAL_FLAGS);
+    ICONST(_Py_STATICALLY_ALLOCATED_FLAG);
+#else
+    ICONST(_Py_IMMORTAL_REFCNT);
+#endif
     UCONST(Py_TPFLAGS_MANAGED_DICT);
     UCONST(Py_TPFLAGS_MANAGED_WEAKREF);
     UCONST(Py_TPFLAGS_HEAPTYPE);
@@ -370,6 +389,53 @@ static void slots(void)
     ICONST(Py_am_send);
 }
 
+/* The header fields of a statically allocated object, as the initializer
+ * macros set them. */
+static void header_values(const char *name, PyObject *o)
+{
+#define HEADER(f, fmt, cast)                                                    \
+    printf("%s %s.%s " fmt "\n", area, name, #f, (cast)(o->f))
+#ifdef Py_GIL_DISABLED
+    HEADER(ob_tid, "%llu", unsigned long long);
+#  if PY_VERSION_HEX >= 0x030E0000
+    HEADER(ob_flags, "%llu", unsigned long long);
+#  else
+    printf("%s %s.ob_flags %llu\n", area, name, (unsigned long long)o->_padding);
+#  endif
+    printf("%s %s.ob_mutex %llu\n", area, name, (unsigned long long)o->ob_mutex._bits);
+    HEADER(ob_gc_bits, "%llu", unsigned long long);
+    HEADER(ob_ref_local, "%llu", unsigned long long);
+    HEADER(ob_ref_shared, "%lld", long long);
+#else
+#  if PY_VERSION_HEX >= 0x030E0000
+    HEADER(ob_refcnt, "%llu", unsigned long long);
+    HEADER(ob_overflow, "%llu", unsigned long long);
+    HEADER(ob_flags, "%llu", unsigned long long);
+#  else
+    HEADER(ob_refcnt, "%lld", long long);
+#  endif
+#endif
+    printf("%s %s.ob_type %llu\n", area, name, (unsigned long long)(uintptr_t)o->ob_type);
+#undef HEADER
+}
+
+static void initializers(void)
+{
+    static struct {
+        PyObject ob_base;
+    } head = {PyObject_HEAD_INIT(NULL)};
+    static PyModuleDef_Base base = PyModuleDef_HEAD_INIT;
+
+    area = "init";
+    header_values("PyObject_HEAD_INIT", &head.ob_base);
+    header_values("PyModuleDef_HEAD_INIT", &base.ob_base);
+    printf("%s PyModuleDef_HEAD_INIT.m_init %llu\n", area,
+           (unsigned long long)(uintptr_t)base.m_init);
+    printf("%s PyModuleDef_HEAD_INIT.m_index %lld\n", area, (long long)base.m_index);
+    printf("%s PyModuleDef_HEAD_INIT.m_copy %llu\n", area,
+           (unsigned long long)(uintptr_t)base.m_copy);
+}
+
 int main(void)
 {
     object();
@@ -379,5 +445,6 @@ int main(void)
     critical_section();
     constants();
     slots();
+    initializers();
     return 0;
 }
