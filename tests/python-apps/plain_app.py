@@ -7,14 +7,17 @@ requests waiting for release) with bounded waits instead of sleeps.
 
 import html
 import json
+import os
 import sys
 import threading
+import time
 
 _state = threading.Condition()
 _closed = set()
 _waiting = 0
 release = threading.Event()
 _gates = {}
+_entered = set()
 
 
 def gate(token):
@@ -27,6 +30,20 @@ def wait_closed(token, timeout=60.0):
     """True once close() ran on the iterable of the request tagged `token`."""
     with _state:
         return _state.wait_for(lambda: token in _closed, timeout)
+
+
+def wait_entered(token, timeout=60.0):
+    """True once a request tagged ?announce=TOKEN reached the application."""
+    with _state:
+        return _state.wait_for(lambda: token in _entered, timeout)
+
+
+def _announce(token):
+    # For a test that watches stderr, and for one in this process.
+    print("entered " + token, file=sys.stderr, flush=True)
+    with _state:
+        _entered.add(token)
+        _state.notify_all()
 
 
 def wait_waiting(count, timeout=60.0):
@@ -84,8 +101,7 @@ def echo(environ, start_response):
     stream = environ["wsgi.input"]
     q = _query(environ)
     if "announce" in q:
-        # Lets a test that watches stderr know the request is in the app.
-        print("entered " + q["announce"], file=sys.stderr, flush=True)
+        _announce(q["announce"])
     size = int(q.get("chunk", "-1"))
     if size < 0:
         data = stream.read()
@@ -217,6 +233,52 @@ def wait(environ, start_response):
     return _text(start_response, "released" if released else "timed out")
 
 
+# A response that the application forges after its declared body: on a
+# kept-alive connection a client would read it as the next response.
+_FORGED = b"okHTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged"
+
+
+def forged(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+    return [_FORGED]
+
+
+def forged_stream(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "2")])
+    yield _FORGED[:10]
+    yield _FORGED[10:]
+
+
+def cafe(environ, start_response):
+    """The everyday bug: the length of the str, not of its bytes."""
+    text = "café"
+    start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(text)))])
+    return [text.encode()]
+
+
+def short(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "10")])
+    return [b"short"]
+
+
+def sleep(environ, start_response):
+    """Sleeps ?secs= seconds (announcing ?announce=TOKEN first)."""
+    q = _query(environ)
+    if "announce" in q:
+        _announce(q["announce"])
+    time.sleep(float(q.get("secs", "60")))
+    return _text(start_response, "slept")
+
+
+def exit_process(environ, start_response):
+    """Ends the process at once, as a crashing C extension would."""
+    os._exit(int(_query(environ).get("code", "1")))
+
+
+def pid(environ, start_response):
+    return _text(start_response, str(os.getpid()))
+
+
 def gil(environ, start_response):
     enabled = getattr(sys, "_is_gil_enabled", lambda: True)()
     return _text(start_response, json.dumps({"gil_enabled": enabled}), ctype="application/json")
@@ -266,6 +328,13 @@ ROUTES = {
     "/empty": empty,
     "/wait": wait,
     "/gil": gil,
+    "/forged": forged,
+    "/forged-stream": forged_stream,
+    "/cafe": cafe,
+    "/short": short,
+    "/sleep": sleep,
+    "/exit": exit_process,
+    "/pid": pid,
     "/bench": bench,
 }
 

@@ -25,6 +25,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use wsgi_server::config::Timeouts;
 use wsgi_server::server::{self, ServeOptions, ServeReport};
 use wsgi_server::{app, Config};
 
@@ -262,14 +263,38 @@ async fn get(addr: SocketAddr, path: &str) -> Reply {
 
 /// Sends raw bytes on a new connection and reads until the server closes it.
 async fn raw(addr: SocketAddr, request: &[u8]) -> String {
+    String::from_utf8_lossy(&raw_bytes(addr, request).await).into_owned()
+}
+
+/// [`raw`], as bytes.
+async fn raw_bytes(addr: SocketAddr, request: &[u8]) -> Vec<u8> {
     bounded("raw request", async {
         let mut stream = TcpStream::connect(addr).await.unwrap();
         stream.write_all(request).await.unwrap();
         let mut response = Vec::new();
         let _ = stream.read_to_end(&mut response).await;
-        String::from_utf8_lossy(&response).into_owned()
+        response
     })
     .await
+}
+
+/// The first response in `bytes`, framed by its Content-Length, as (head,
+/// body), and what follows it.
+fn split_response(bytes: &[u8]) -> (String, &[u8], &[u8]) {
+    let end = bytes
+        .windows(4)
+        .position(|window| window == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no head in {:?}", String::from_utf8_lossy(bytes)))
+        + 4;
+    let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
+    let length: usize = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length: "))
+        .unwrap_or_else(|| panic!("no content-length in {head}"))
+        .parse()
+        .unwrap();
+    let body_end = (end + length).min(bytes.len());
+    (head, &bytes[end..body_end], &bytes[body_end..])
 }
 
 /// Calls `plain_app.NAME(*args)` in a blocking task (it may wait, detached
@@ -852,4 +877,208 @@ async fn a_flask_application() {
         gil.enabled_by
     );
     server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_response_never_exceeds_its_content_length() {
+    let server = TestServer::plain(1).await;
+    let next = b"GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    for (path, body) in [
+        ("/forged", &b"ok"[..]),
+        ("/forged-stream", b"ok"),
+        ("/cafe", b"caf\xc3"),
+    ] {
+        let mut pipelined = format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").into_bytes();
+        pipelined.extend_from_slice(next);
+        let reply = raw_bytes(server.addr, &pipelined).await;
+        let (head, sent, rest) = split_response(&reply);
+        assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{path}: {head}");
+        assert_eq!(sent, body, "{path}");
+        // The pipelined request gets its own response, nothing forged.
+        let (head, sent, rest) = split_response(rest);
+        assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{path}: {head}");
+        assert_eq!(sent, b"Hello, world!\n", "{path}");
+        assert!(
+            rest.is_empty(),
+            "{path}: {:?}",
+            String::from_utf8_lossy(rest)
+        );
+    }
+    let report = server.stop().await;
+    assert_eq!(
+        report.counters.application_errors(),
+        3,
+        "each mismatch is the app's"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_short_of_its_content_length_closes_the_connection() {
+    let server = TestServer::plain(1).await;
+    let pipelined = b"GET /short HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+    let reply = raw_bytes(server.addr, pipelined).await;
+    // What was produced (if it got out before the close: the unread
+    // pipelined request may make the close a reset), then nothing the
+    // client could take for the rest of the body.
+    if !reply.is_empty() {
+        let (head, sent, rest) = split_response(&reply);
+        assert!(head.contains("content-length: 10\r\n"), "{head}");
+        assert!(b"short".starts_with(sent), "{sent:?}");
+        assert!(rest.is_empty(), "{:?}", String::from_utf8_lossy(rest));
+    }
+    // Alone on its connection, the short body reaches the client.
+    let reply = raw_bytes(server.addr, b"GET /short HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    let (head, sent, rest) = split_response(&reply);
+    assert!(head.contains("content-length: 10\r\n"), "{head}");
+    assert_eq!((sent, rest), (&b"short"[..], &b""[..]));
+    assert_eq!(get(server.addr, "/hello").await.status, StatusCode::OK);
+    let report = server.stop().await;
+    assert_eq!(report.counters.application_errors(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_request_bodies_are_the_clients_fault() {
+    let server = TestServer::plain(1).await;
+    let reply = raw(
+        server.addr,
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+    )
+    .await;
+    assert!(reply.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{reply}");
+    assert_eq!(
+        get(server.addr, "/error").await.status,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    let report = server.stop().await;
+    assert_eq!(
+        (
+            report.counters.completed(),
+            report.counters.application_errors(),
+            report.counters.client_errors()
+        ),
+        (2, 1, 1)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_outside_the_script_name_get_404_from_the_server() {
+    let options = ServeOptions {
+        script_name: "/api".to_owned(),
+        ..ServeOptions::default()
+    };
+    let server = TestServer::start("plain_app:app", 1, options).await;
+    assert_eq!(get(server.addr, "/api/hello").await.status, StatusCode::OK);
+    for outside in ["/hello", "/apix/hello", "/"] {
+        let reply = get(server.addr, outside).await;
+        assert_eq!(
+            (reply.status, reply.text()),
+            (StatusCode::NOT_FOUND, "Not Found\n"),
+            "{outside}"
+        );
+    }
+    let report = server.stop().await;
+    assert_eq!(
+        report.counters.completed(),
+        1,
+        "the application saw only /api/hello"
+    );
+}
+
+/// A server whose body and write timeouts are short.
+async fn impatient_server(workers: usize) -> TestServer {
+    let options = ServeOptions {
+        timeouts: Timeouts {
+            body: STALL_TIMEOUT,
+            write: STALL_TIMEOUT,
+            ..Timeouts::default()
+        },
+        ..ServeOptions::default()
+    };
+    TestServer::start("plain_app:app", workers, options).await
+}
+
+/// The body and write timeouts of [`impatient_server`].
+const STALL_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// How much later than a timeout the server may act on it (generous: the
+/// point is that it acts, on a loaded machine).
+const MARGIN: Duration = Duration::from_secs(5);
+
+/// A request that both workers are busy before: it must be served once a
+/// timeout frees one.
+async fn served_within(addr: SocketAddr, limit: Duration) {
+    let started = std::time::Instant::now();
+    let reply = get(addr, "/hello").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        started.elapsed() < limit,
+        "served after {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stalled_request_bodies_time_out_and_free_their_workers() {
+    let server = impatient_server(2).await;
+    let mut stalled = Vec::new();
+    for _ in 0..2 {
+        let tag = token("stalled-body");
+        let mut stream = TcpStream::connect(server.addr).await.unwrap();
+        let head =
+            format!("POST /echo?announce={tag} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n");
+        stream.write_all(head.as_bytes()).await.unwrap();
+        assert!(plain_app_call("wait_entered", vec![tag]).await);
+        stalled.push(stream);
+    }
+    served_within(server.addr, STALL_TIMEOUT + MARGIN).await;
+    for mut stream in stalled {
+        let mut reply = Vec::new();
+        bounded("408", stream.read_to_end(&mut reply))
+            .await
+            .unwrap();
+        let reply = String::from_utf8_lossy(&reply);
+        assert!(
+            reply.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+            "{reply}"
+        );
+    }
+    let report = server.stop().await;
+    assert_eq!(
+        (
+            report.counters.client_errors(),
+            report.counters.application_errors()
+        ),
+        (2, 0)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_that_do_not_read_time_out_and_free_their_workers() {
+    let server = impatient_server(2).await;
+    let mut stalled = Vec::new();
+    let mut tags = Vec::new();
+    for _ in 0..2 {
+        let tag = token("stalled-read");
+        let mut stream = TcpStream::connect(server.addr).await.unwrap();
+        // Far more than the socket buffers hold, never read.
+        let request =
+            format!("GET /stream?n=100000&size=65536&token={tag} HTTP/1.1\r\nHost: x\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        stalled.push(stream);
+        tags.push(tag);
+    }
+    served_within(server.addr, STALL_TIMEOUT + MARGIN).await;
+    // The generators were closed: their workers gave up on the clients.
+    for tag in tags {
+        assert!(plain_app_call("wait_closed", vec![tag]).await);
+    }
+    let report = server.stop().await;
+    assert_eq!(
+        (
+            report.counters.client_errors(),
+            report.counters.application_errors()
+        ),
+        (2, 0)
+    );
+    drop(stalled);
 }

@@ -33,6 +33,13 @@ pub struct ResponseBody(Kind);
 enum Kind {
     Full(Option<Bytes>),
     Stream(mpsc::Receiver<Chunk>),
+    Cut {
+        data: Option<Bytes>,
+        /// Whether hyper had its chance to flush `data` (it drops what it
+        /// buffered when a body fails).
+        flushed: bool,
+        why: String,
+    },
 }
 
 impl ResponseBody {
@@ -40,6 +47,17 @@ impl ResponseBody {
     pub fn full(data: impl Into<Bytes>) -> ResponseBody {
         let data = data.into();
         ResponseBody(Kind::Full((!data.is_empty()).then_some(data)))
+    }
+
+    /// `data`, then an error: hyper closes the connection after it, so that
+    /// a body short of its `Content-Length` is not followed by anything the
+    /// client could take for the rest of it.
+    pub fn cut(data: Bytes, why: &str) -> ResponseBody {
+        ResponseBody(Kind::Cut {
+            data: (!data.is_empty()).then_some(data),
+            flushed: false,
+            why: why.to_owned(),
+        })
     }
 
     /// A body whose chunks arrive on `chunks`; it ends when every sender is
@@ -62,6 +80,19 @@ impl Body for ResponseBody {
             Kind::Stream(chunks) => chunks
                 .poll_recv(cx)
                 .map(|chunk| chunk.map(|chunk| chunk.map(Frame::data))),
+            Kind::Cut { data, flushed, why } => {
+                if let Some(data) = data.take() {
+                    return Poll::Ready(Some(Ok(Frame::data(data))));
+                }
+                if !*flushed {
+                    // Pending once: hyper flushes what it has, then polls
+                    // again.
+                    *flushed = true;
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
+                Poll::Ready(Some(Err(BodyError(why.clone()))))
+            }
         }
     }
 
@@ -72,7 +103,7 @@ impl Body for ResponseBody {
     fn size_hint(&self) -> SizeHint {
         match &self.0 {
             Kind::Full(data) => SizeHint::with_exact(data.as_ref().map_or(0, |d| d.len() as u64)),
-            Kind::Stream(_) => SizeHint::default(),
+            Kind::Stream(_) | Kind::Cut { .. } => SizeHint::default(),
         }
     }
 }

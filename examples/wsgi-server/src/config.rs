@@ -25,7 +25,25 @@ options:
   --script-name PATH       the mount point: SCRIPT_NAME, stripped from
                            PATH_INFO (default: empty)
   --graceful-timeout SECS  on SIGINT/SIGTERM, how long in-flight requests may
-                           take before their connections are closed (default 30)
+                           take; at its end their connections are closed and
+                           requests still running in Python are abandoned
+                           (logged) as the process exits (default 30)
+  --header-timeout SECS    how long a client may take to send a request's
+                           headers, including the idle wait for the next
+                           request on a kept-alive connection (default 30)
+  --body-timeout SECS      how long a read of the request body may wait for
+                           the client's next bytes; then the request is
+                           answered 408 and its worker released (default 30)
+  --write-timeout SECS     how long a response may wait for the client to
+                           read; then the connection is closed and the worker
+                           released (default 30)
+  --processes N            supervisor mode: N server processes share the
+                           listening socket; one that dies is restarted
+                           (default 0: a single process, no supervisor)
+  --max-requests N         with --processes: a process exits gracefully after
+                           about N requests and is replaced (default 0: never)
+  --max-requests-jitter N  adds a random 0..=N to each process's
+                           --max-requests, so they do not restart together
   --access-log             log one line per request
   -h, --help               print this help";
 
@@ -45,7 +63,35 @@ pub struct Config {
     /// `SCRIPT_NAME`, without a trailing slash (empty for the root).
     pub script_name: String,
     pub graceful_timeout: Duration,
+    pub timeouts: Timeouts,
+    /// Server processes under a supervisor (0: none, serve in this process).
+    pub processes: usize,
+    /// Requests after which a supervised process is recycled (0: never).
+    pub max_requests: u64,
+    pub max_requests_jitter: u64,
     pub access_log: bool,
+}
+
+/// How long the server waits on a client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// For a request's headers, and between requests on a kept-alive
+    /// connection.
+    pub header: Duration,
+    /// For each read of the request body the application waits on.
+    pub body: Duration,
+    /// For the client to take the next piece of a response.
+    pub write: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            header: Duration::from_secs(30),
+            body: Duration::from_secs(30),
+            write: Duration::from_secs(30),
+        }
+    }
 }
 
 impl Config {
@@ -61,6 +107,10 @@ impl Config {
             backlog: 1024,
             script_name: String::new(),
             graceful_timeout: Duration::from_secs(30),
+            timeouts: Timeouts::default(),
+            processes: 0,
+            max_requests: 0,
+            max_requests_jitter: 0,
             access_log: false,
         }
     }
@@ -109,15 +159,13 @@ impl Config {
                     }
                     config.script_name = trimmed.to_owned();
                 }
-                "--graceful-timeout" => {
-                    let text = value()?;
-                    let secs: f64 = text
-                        .parse()
-                        .ok()
-                        .filter(|s: &f64| s.is_finite() && *s >= 0.0)
-                        .ok_or_else(|| format!("--graceful-timeout wants seconds, got `{text}`"))?;
-                    config.graceful_timeout = Duration::from_secs_f64(secs);
-                }
+                "--graceful-timeout" => config.graceful_timeout = seconds(&flag, &value()?)?,
+                "--header-timeout" => config.timeouts.header = seconds(&flag, &value()?)?,
+                "--body-timeout" => config.timeouts.body = seconds(&flag, &value()?)?,
+                "--write-timeout" => config.timeouts.write = seconds(&flag, &value()?)?,
+                "--processes" => config.processes = count(&flag, &value()?)?,
+                "--max-requests" => config.max_requests = count(&flag, &value()?)?,
+                "--max-requests-jitter" => config.max_requests_jitter = count(&flag, &value()?)?,
                 "--access-log" => config.access_log = true,
                 other => return Err(format!("unknown option `{other}`")),
             }
@@ -136,6 +184,19 @@ fn positive(flag: &str, text: &str) -> Result<usize, String> {
     }
 }
 
+fn count<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
+    text.parse::<T>()
+        .map_err(|_| format!("{flag} wants a number, got `{text}`"))
+}
+
+fn seconds(flag: &str, text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|secs| secs.is_finite() && *secs >= 0.0 && *secs < 1e9)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| format!("{flag} wants seconds, got `{text}`"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,7 +209,9 @@ mod tests {
     fn parses_every_option() {
         let config = parse(
             "--app hello:app --workers 2 --bind 127.0.0.1:9000 --pythonpath a --pythonpath=b \
-             --venv v --io-threads 3 --backlog 7 --script-name /api/ --graceful-timeout 1.5 --access-log",
+             --venv v --io-threads 3 --backlog 7 --script-name /api/ --graceful-timeout 1.5 --access-log \
+             --header-timeout 5 --body-timeout 0.5 --write-timeout 7 --processes 3 \
+             --max-requests 100 --max-requests-jitter 10",
         )
         .unwrap()
         .unwrap();
@@ -161,6 +224,22 @@ mod tests {
         assert_eq!(config.script_name, "/api");
         assert_eq!(config.graceful_timeout, Duration::from_millis(1500));
         assert!(config.access_log);
+        assert_eq!(
+            config.timeouts,
+            Timeouts {
+                header: Duration::from_secs(5),
+                body: Duration::from_millis(500),
+                write: Duration::from_secs(7),
+            }
+        );
+        assert_eq!(
+            (
+                config.processes,
+                config.max_requests,
+                config.max_requests_jitter
+            ),
+            (3, 100, 10)
+        );
     }
 
     #[test]
@@ -171,6 +250,8 @@ mod tests {
         assert!(parse("--app a --frobnicate").is_err());
         assert!(parse("--app a --script-name api").is_err());
         assert!(parse("--app").is_err());
+        assert!(parse("--app a --body-timeout -1").is_err());
+        assert!(parse("--app a --processes two").is_err());
         assert_eq!(parse("--help"), Ok(None));
     }
 }

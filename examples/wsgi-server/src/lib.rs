@@ -36,6 +36,8 @@
 pub mod app;
 pub mod body;
 pub mod config;
+pub mod counters;
+pub mod inflight;
 pub mod log;
 pub mod server;
 pub mod wsgi;

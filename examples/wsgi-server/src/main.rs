@@ -3,12 +3,13 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Instant;
 
 use pyo3_ft::executor::{Executor, ShutdownMode};
 use pyo3_ft::prelude::*;
 use tokio::signal::unix::{signal, SignalKind};
 use wsgi_server::config::{Config, USAGE};
-use wsgi_server::server::{self, ServeOptions};
+use wsgi_server::server::{self, ServeOptions, ServeReport};
 use wsgi_server::{app, error, info};
 
 fn main() -> ExitCode {
@@ -57,6 +58,8 @@ fn run(config: &Config) -> Result<(), String> {
         script_name: config.script_name.clone(),
         access_log: config.access_log,
         graceful_timeout: config.graceful_timeout,
+        timeouts: config.timeouts,
+        max_requests: 0,
     };
     let served = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(config.bind)
@@ -77,27 +80,51 @@ fn run(config: &Config) -> Result<(), String> {
         )
         .await
         .map_err(|err| format!("serving failed: {err}"))?;
-        executor.shutdown(ShutdownMode::Drain).await;
+        finish_or_abandon(&executor, &report).await;
         Ok::<_, String>(report)
     })?;
     // Joins the I/O threads (and releases any thread state they made).
     drop(runtime);
-    let metrics = executor.metrics();
-    info!(
-        "stopped: {} connection(s), {} request(s), {} failed in the application{}",
-        served.connections,
-        metrics.completed,
-        metrics.failed + metrics.panicked,
-        if served.aborted > 0 {
-            format!(
-                ", {} connection(s) cut at the graceful timeout",
-                served.aborted
-            )
-        } else {
-            String::new()
-        }
-    );
+    info!("stopped: {}", summary(&served));
     Ok(())
+}
+
+/// Waits for the workers to finish the requests still running, until the
+/// graceful timeout runs out. Then it logs the requests abandoned and
+/// exits the process (0: the shutdown was asked for): a Python call cannot
+/// be interrupted, and the process's exit is what ends it.
+async fn finish_or_abandon(executor: &Executor, report: &ServeReport) {
+    let left = report.deadline.saturating_duration_since(Instant::now());
+    let shutdown = executor.shutdown(ShutdownMode::CancelQueued);
+    if tokio::time::timeout(left, shutdown).await.is_ok() {
+        return;
+    }
+    let abandoned = report.in_flight.describe();
+    error!(
+        "graceful timeout: abandoning {} request(s) still running in Python:\n  {}",
+        abandoned.len(),
+        abandoned.join("\n  ")
+    );
+    info!("stopped: {}", summary(report));
+    std::process::exit(0);
+}
+
+/// The closing counts.
+fn summary(report: &ServeReport) -> String {
+    let mut line = format!(
+        "{} connection(s), {} request(s), {} failed in the application, {} client error(s)",
+        report.connections,
+        report.counters.completed(),
+        report.counters.application_errors(),
+        report.counters.client_errors()
+    );
+    if report.aborted > 0 {
+        line += &format!(
+            ", {} connection(s) cut at the graceful timeout",
+            report.aborted
+        );
+    }
+    line
 }
 
 /// Completes at the first SIGINT or SIGTERM; a second one exits at once.

@@ -17,14 +17,14 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use pyo3_ft::executor::{ExecError, Executor};
 use pyo3_ft::prelude::*;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{oneshot, watch};
+use tokio::sync::{oneshot, watch, Notify};
 use tokio::task::JoinSet;
 
-use crate::body::ResponseBody;
-use crate::wsgi::{self, Head, Request};
-
-/// How long a client may take to send a request's headers.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+use crate::body::{BodyError, ResponseBody};
+use crate::config::Timeouts;
+use crate::counters::Counters;
+use crate::inflight::InFlight;
+use crate::wsgi::{self, ClientLink, Head, Outcome, Request};
 
 /// What the request handlers share.
 #[derive(Debug, Clone)]
@@ -35,6 +35,10 @@ pub struct ServeOptions {
     pub access_log: bool,
     /// How long in-flight requests may take after shutdown begins.
     pub graceful_timeout: Duration,
+    pub timeouts: Timeouts,
+    /// Stop accepting (as at a shutdown) after this many requests (0:
+    /// never).
+    pub max_requests: u64,
 }
 
 impl Default for ServeOptions {
@@ -43,6 +47,8 @@ impl Default for ServeOptions {
             script_name: String::new(),
             access_log: false,
             graceful_timeout: Duration::from_secs(30),
+            timeouts: Timeouts::default(),
+            max_requests: 0,
         }
     }
 }
@@ -53,15 +59,27 @@ struct Context {
     /// `options.script_name`, shared with the jobs without a copy each.
     script_name: Arc<str>,
     options: ServeOptions,
+    /// The I/O runtime, whose timers bound the workers' waits on clients.
+    runtime: tokio::runtime::Handle,
+    counters: Arc<Counters>,
+    in_flight: Arc<InFlight>,
+    /// Notified when `options.max_requests` requests have completed.
+    recycle: Notify,
 }
 
 /// What [`serve`] reports when it returns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ServeReport {
     /// Connections accepted.
     pub connections: u64,
     /// Connections closed forcibly because the graceful timeout ran out.
     pub aborted: usize,
+    /// Requests by outcome (final once the executor has drained).
+    pub counters: Arc<Counters>,
+    /// When the graceful timeout runs out (or ran out).
+    pub deadline: Instant,
+    /// The requests still running in Python (they may finish later).
+    pub in_flight: Arc<InFlight>,
 }
 
 /// Serves `app` on `listener` until `shutdown` completes; then stops
@@ -82,6 +100,10 @@ pub async fn serve(
         executor,
         script_name: options.script_name.as_str().into(),
         options,
+        runtime: tokio::runtime::Handle::current(),
+        counters: Arc::default(),
+        in_flight: Arc::default(),
+        recycle: Notify::new(),
     });
     let (stop, stopping) = watch::channel(false);
     let mut connections = JoinSet::new();
@@ -90,6 +112,13 @@ pub async fn serve(
     loop {
         tokio::select! {
             () = &mut shutdown => break,
+            () = context.recycle.notified() => {
+                crate::info!(
+                    "served {} request(s) (--max-requests): stopping to be replaced",
+                    context.options.max_requests
+                );
+                break;
+            }
             incoming = listener.accept() => match incoming {
                 Ok((stream, peer)) => {
                     accepted += 1;
@@ -110,6 +139,7 @@ pub async fn serve(
         connections.len()
     );
     let _ = stop.send(true);
+    let deadline = Instant::now() + graceful_timeout;
     let drained = tokio::time::timeout(graceful_timeout, async {
         while connections.join_next().await.is_some() {}
     })
@@ -125,11 +155,15 @@ pub async fn serve(
     Ok(ServeReport {
         connections: accepted,
         aborted,
+        counters: Arc::clone(&context.counters),
+        deadline,
+        in_flight: Arc::clone(&context.in_flight),
     })
 }
 
-/// One HTTP/1.1 connection, with keep-alive, until the client closes it or
-/// shutdown begins (then it finishes the request in flight first).
+/// One HTTP/1.1 connection, with keep-alive, until the client closes it,
+/// shutdown begins (then it finishes the request in flight first), or a
+/// worker gives up on the client (then it closes at once).
 async fn connection(
     stream: TcpStream,
     peer: SocketAddr,
@@ -141,29 +175,53 @@ async fn connection(
         Ok(local) => local,
         Err(_) => return,
     };
-    let service = service_fn(move |request| handle(request, Arc::clone(&context), local, peer));
+    let close = Arc::new(Notify::new());
+    let header_timeout = context.options.timeouts.header;
+    let client = ClientLink::new(
+        context.runtime.clone(),
+        context.options.timeouts,
+        Arc::clone(&close),
+    );
+    let service = service_fn(move |request| {
+        handle(request, Arc::clone(&context), client.clone(), local, peer)
+    });
     let connection = http1::Builder::new()
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .header_read_timeout(header_timeout)
         .keep_alive(true)
         .serve_connection(TokioIo::new(stream), service);
     let mut connection = std::pin::pin!(connection);
     let result = tokio::select! {
         result = connection.as_mut() => result,
+        // Dropping the connection closes it.
+        () = close.notified() => return,
         _ = async { let _ = stopping.wait_for(|stop| *stop).await; } => {
             connection.as_mut().graceful_shutdown();
-            connection.await
+            tokio::select! {
+                result = connection => result,
+                () = close.notified() => return,
+            }
         }
     };
     if let Err(err) = result {
-        // Malformed requests (answered 400 by hyper), clients that vanish
-        // mid-request, aborted bodies: the client's business, not the log's
-        // unless it is the server's fault.
-        if !(err.is_parse() || err.is_incomplete_message() || err.is_canceled() || err.is_closed())
-        {
+        if !is_logged_elsewhere(&err) {
             crate::warn!("connection from {peer}: {err}");
         }
     }
+}
+
+/// Malformed requests (answered 400 by hyper), clients that vanish
+/// mid-request, responses a worker aborted (and logged): the client's
+/// business or already in the log.
+fn is_logged_elsewhere(err: &hyper::Error) -> bool {
+    let aborted_body =
+        std::error::Error::source(err).is_some_and(|source| source.is::<BodyError>());
+    err.is_parse()
+        || err.is_incomplete_message()
+        || err.is_canceled()
+        || err.is_closed()
+        || err.is_body_write_aborted()
+        || aborted_body
 }
 
 /// One request: a job on the executor that calls the application; the
@@ -172,11 +230,25 @@ async fn connection(
 async fn handle(
     request: HttpRequest<Incoming>,
     context: Arc<Context>,
+    client: ClientLink,
     local: SocketAddr,
     peer: SocketAddr,
 ) -> Result<Response<ResponseBody>, Infallible> {
     let started = Instant::now();
     let (parts, body) = request.into_parts();
+    if !wsgi::is_mounted(parts.uri.path(), &context.script_name) {
+        if context.options.access_log {
+            crate::info!(
+                "{peer} \"{} {}\" 404 outside --script-name",
+                parts.method,
+                parts.uri
+            );
+        }
+        return Ok(simple(StatusCode::NOT_FOUND, "Not Found\n"));
+    }
+    let ticket = context
+        .in_flight
+        .enter(format!("{} {} from {peer}", parts.method, parts.uri));
     let access_log = context
         .options
         .access_log
@@ -189,12 +261,14 @@ async fn handle(
         body: (!body.is_end_stream()).then_some(body),
         local,
         peer,
+        client,
     };
     let (head_sender, mut head) = oneshot::channel();
-    let app = Arc::clone(&context.app);
-    let script_name = Arc::clone(&context.script_name);
+    let job_context = Arc::clone(&context);
     let job = context.executor.submit(move |py| {
-        let outcome = wsgi::call(py, &app, request, &script_name, head_sender);
+        let _ticket = ticket;
+        let context = job_context;
+        let outcome = wsgi::call(py, &context.app, request, &context.script_name, head_sender);
         if let Some((method, path)) = access_log {
             crate::info!(
                 "{peer} \"{method} {path}\" {} {} {:.1}ms",
@@ -203,6 +277,7 @@ async fn handle(
                 started.elapsed().as_secs_f64() * 1e3
             );
         }
+        context.finished(outcome);
         Ok(())
     });
     let mut job = std::pin::pin!(job);
@@ -227,6 +302,17 @@ async fn handle(
         Some(head) => response(head),
         None => simple(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error\n"),
     })
+}
+
+impl Context {
+    /// Counts a request's outcome, and starts the recycling once
+    /// `--max-requests` are done.
+    fn finished(&self, outcome: Outcome) {
+        let completed = self.counters.record(outcome.verdict);
+        if completed == self.options.max_requests {
+            self.recycle.notify_one();
+        }
+    }
 }
 
 fn response(head: Head) -> Response<ResponseBody> {

@@ -17,6 +17,20 @@ use pyo3_ft::types::{PyDict, PyModule, PyString, PyTuple};
 use super::input::Input;
 use super::Request;
 
+/// Whether the request path `path` (as sent, percent-encoded) is under the
+/// mount point `script_name` (empty for the root).
+pub fn is_mounted(path: &str, script_name: &str) -> bool {
+    script_name.is_empty() || path_info(&percent_decode(path.as_bytes()), script_name).is_some()
+}
+
+/// `path` (decoded) without `script_name`, if it is under it.
+fn path_info<'a>(path: &'a [u8], script_name: &str) -> Option<&'a [u8]> {
+    match path.strip_prefix(script_name.as_bytes()) {
+        Some(rest) if rest.is_empty() || rest[0] == b'/' => Some(rest),
+        _ => None,
+    }
+}
+
 /// Builds the environ of `request`, whose body `input` reads.
 pub(crate) fn build<'py>(
     py: Python<'py>,
@@ -33,10 +47,8 @@ pub(crate) fn build<'py>(
     )?;
 
     let path = percent_decode(request.uri.path().as_bytes());
-    let path = match path.strip_prefix(script_name.as_bytes()) {
-        Some(rest) if !script_name.is_empty() && (rest.is_empty() || rest[0] == b'/') => rest,
-        _ => &path[..],
-    };
+    // The server answers 404 to paths outside the mount point.
+    let path = path_info(&path, script_name).unwrap_or(&path);
     let script = if script_name.is_empty() {
         intern!(py, "").clone()
     } else {

@@ -3,16 +3,18 @@
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use pyo3_ft::exceptions::PyOSError;
-use pyo3_ft::executor::block_on;
 use pyo3_ft::prelude::*;
 use pyo3_ft::sync::Mutex;
 use pyo3_ft::types::PyBytes;
 use pyo3_ft::{pyclass, pymethods};
 
+use super::client::{ClientError, ClientLink};
+
 /// A file-like object over the request body (PEP 3333 `wsgi.input`):
 /// `read`, `readline`, `readlines` and iteration over lines. A read that
 /// needs more of the body than has arrived waits for it with the worker
-/// detached. At the end of the body reads return `b""`; the server never
+/// detached, at most the body timeout for each piece; a timeout or a
+/// malformed body raises `OSError` and is remembered as the client's fault. At the end of the body reads return `b""`; the server never
 /// reads past it (chunked bodies end where the client ended them, hence
 /// `wsgi.input_terminated`).
 #[pyclass(module = "wsgi_server", name = "Input")]
@@ -26,6 +28,10 @@ struct State {
     /// Received, not yet read: `buffer[start..]`.
     buffer: Vec<u8>,
     start: usize,
+    /// Bounds the waits for the body.
+    client: ClientLink,
+    /// Why the body could not be read, once it could not.
+    client_error: Option<ClientError>,
 }
 
 impl State {
@@ -35,25 +41,29 @@ impl State {
 
     /// Receives one more piece of the body, waiting detached; false at its
     /// end.
-    fn fill(&mut self, py: Python<'_>) -> PyResult<bool> {
+    fn fill(&mut self) -> PyResult<bool> {
         loop {
             let Some(body) = self.body.as_mut() else {
                 return Ok(false);
             };
-            let frame = py.detach(|| block_on(body.frame()));
+            let frame = self.client.read(body.frame()).and_then(|frame| {
+                frame
+                    .transpose()
+                    .map_err(|err| ClientError::BadBody(err.to_string()))
+            });
             let data = match frame {
-                None => {
+                Ok(None) => {
                     self.body = None;
                     return Ok(false);
                 }
-                Some(Err(err)) => {
+                Err(err) => {
                     self.body = None;
-                    return Err(PyOSError::new_err(format!(
-                        "the request body could not be read: {err}"
-                    )));
+                    let raised = PyOSError::new_err(err.to_string());
+                    self.client_error = Some(err);
+                    return Err(raised);
                 }
                 // Trailers carry no data.
-                Some(Ok(frame)) => match frame.into_data() {
+                Ok(Some(frame)) => match frame.into_data() {
                     Ok(data) if !data.is_empty() => data,
                     _ => continue,
                 },
@@ -80,7 +90,7 @@ impl State {
 
     fn read<'py>(&mut self, py: Python<'py>, size: Option<usize>) -> PyResult<Bound<'py, PyBytes>> {
         while size.is_none_or(|size| self.available().len() < size) {
-            if !self.fill(py)? {
+            if !self.fill()? {
                 break;
             }
         }
@@ -104,7 +114,7 @@ impl State {
                 return Ok(self.take(py, limit));
             }
             searched = window.len();
-            if !self.fill(py)? {
+            if !self.fill()? {
                 return Ok(self.take(py, limit));
             }
         }
@@ -117,14 +127,21 @@ fn size_arg(size: Option<isize>) -> Option<usize> {
 }
 
 impl Input {
-    pub(crate) fn new(body: Option<Incoming>) -> Input {
+    pub(crate) fn new(body: Option<Incoming>, client: ClientLink) -> Input {
         Input {
             state: Mutex::new(State {
                 body,
                 buffer: Vec::new(),
                 start: 0,
+                client,
+                client_error: None,
             }),
         }
+    }
+
+    /// Why the body could not be read, if it could not.
+    pub(crate) fn client_error(&self, py: Python<'_>) -> Option<ClientError> {
+        self.state.lock(py).client_error.clone()
     }
 
     /// Drops what is left of the body (the request is over; the

@@ -1,19 +1,23 @@
 //! Running one request through a WSGI application, on an executor worker.
 
+mod client;
 mod environ;
 mod input;
+mod length;
 mod response;
 
 use std::net::SocketAddr;
 
 use bytes::Bytes;
 use hyper::body::Incoming;
-use hyper::{HeaderMap, Method, Uri, Version};
+use hyper::{HeaderMap, Method, StatusCode, Uri, Version};
 use pyo3_ft::intern;
 use pyo3_ft::prelude::*;
 use pyo3_ft::types::{PyBytes, PyList, PyTuple};
 use tokio::sync::oneshot;
 
+pub use client::{ClientError, ClientLink};
+pub use environ::is_mounted;
 pub use input::Input;
 pub use response::{Head, StartResponse};
 
@@ -30,6 +34,19 @@ pub struct Request {
     pub body: Option<Incoming>,
     pub local: SocketAddr,
     pub peer: SocketAddr,
+    /// The connection, for bounded waits on the client.
+    pub client: ClientLink,
+}
+
+/// Whose fault it was if a request failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Ok,
+    /// The application raised, or broke PEP 3333 or its own
+    /// `Content-Length` (logged with its traceback or the mismatch).
+    ApplicationError,
+    /// The client sent a malformed body, or stalled (logged as such).
+    ClientError,
 }
 
 /// How a request went, for the access log.
@@ -37,14 +54,16 @@ pub struct Request {
 pub struct Outcome {
     /// The status sent (0 if nothing was).
     pub status: u16,
-    /// Body bytes the application produced.
+    /// Body bytes sent.
     pub body_bytes: u64,
+    pub verdict: Verdict,
 }
 
 /// Calls `app(environ, start_response)` and drives the response; the
 /// headers go to `head` when PEP 3333 says they may. Never fails: an
 /// exception becomes a 500 (or an aborted body, if the headers are out)
-/// and its traceback goes to the log.
+/// and its traceback goes to the log; a client's fault is answered and
+/// logged as such.
 pub fn call(
     py: Python<'_>,
     app: &Py<PyAny>,
@@ -52,8 +71,10 @@ pub fn call(
     script_name: &str,
     head: oneshot::Sender<Head>,
 ) -> Outcome {
-    let input = Bound::new(py, Input::new(request.body.take()));
-    let responder = Bound::new(py, StartResponse::new(head));
+    let client = request.client.clone();
+    let head_request = request.method == Method::HEAD;
+    let input = Bound::new(py, Input::new(request.body.take(), client.clone()));
+    let responder = Bound::new(py, StartResponse::new(head, head_request, client));
     let (input, responder) = match (input, responder) {
         (Ok(input), Ok(responder)) => (input, responder),
         (Err(err), _) | (_, Err(err)) => {
@@ -61,28 +82,64 @@ pub fn call(
             return Outcome {
                 status: 0,
                 body_bytes: 0,
+                verdict: Verdict::ApplicationError,
             };
         }
     };
     let result = run(py, app, &request, script_name, &input, &responder);
+    let client_error = input.get().client_error(py);
     input.get().finish(py);
-    let responder_ref = responder.get();
-    if let Err(err) = result {
-        let sent = responder_ref.headers_sent(py);
-        responder_ref.fail(py);
-        let what = if sent {
-            "failed after the response started; the connection was aborted"
-        } else {
-            "failed; answered 500"
-        };
-        crate::error!(
-            "{} {}: the application {what}:\n{err}",
-            request.method,
-            request.uri
-        );
+    let verdict = judge(py, &request, result, client_error, responder.get());
+    let (status, body_bytes) = responder.get().summary(py);
+    Outcome {
+        status,
+        body_bytes,
+        verdict,
     }
-    let (status, body_bytes) = responder_ref.summary(py);
-    Outcome { status, body_bytes }
+}
+
+/// Finishes a failed response and logs what went wrong, once, blaming the
+/// client or the application.
+fn judge(
+    py: Python<'_>,
+    request: &Request,
+    result: PyResult<()>,
+    body_error: Option<ClientError>,
+    responder: &StartResponse,
+) -> Verdict {
+    let (method, uri) = (&request.method, &request.uri);
+    if let Some(stalled) = responder.client_error(py) {
+        crate::error!(
+            "{method} {uri}: {stalled}; the connection was closed and the worker released"
+        );
+        return Verdict::ClientError;
+    }
+    match (result, body_error) {
+        (Err(_), Some(client)) => {
+            let status = client.status();
+            responder.fail(py, status, true);
+            crate::warn!("{method} {uri}: client error: {client}; answered {status}");
+            Verdict::ClientError
+        }
+        (Err(err), None) => {
+            let sent = responder.headers_sent(py);
+            responder.fail(py, StatusCode::INTERNAL_SERVER_ERROR, false);
+            let what = if sent {
+                "failed after the response started; the connection was aborted"
+            } else {
+                "failed; answered 500"
+            };
+            crate::error!("{method} {uri}: the application {what}:\n{err}");
+            Verdict::ApplicationError
+        }
+        (Ok(()), _) => match responder.length_mismatch(py) {
+            Some(mismatch) => {
+                crate::error!("{method} {uri}: the application {mismatch}");
+                Verdict::ApplicationError
+            }
+            None => Verdict::Ok,
+        },
+    }
 }
 
 /// The application call, the body, and `close()`: the first error, if any

@@ -17,10 +17,15 @@ use pyo3_ft::types::{PyBytes, PyString};
 use pyo3_ft::{pyclass, pymethods};
 use tokio::sync::{mpsc, oneshot};
 
+use super::client::{ClientError, ClientLink};
+use super::length::BodyLength;
 use crate::body::{BodyError, Chunk, ResponseBody};
 
 /// Chunks a streamed body may have in flight between a worker and hyper.
 const STREAM_BUFFER: usize = 4;
+
+/// Why a body short of its `Content-Length` was cut off.
+const SHORT_BODY: &str = "the body ended short of its Content-Length";
 
 /// What the HTTP side receives once the headers go out.
 #[derive(Debug)]
@@ -55,9 +60,15 @@ enum Phase {
 struct State {
     pending: Option<Pending>,
     phase: Phase,
-    /// For the access log.
+    /// The request was a HEAD: the response has no body, whatever its
+    /// `Content-Length` says.
+    head_request: bool,
+    /// The body produced against the length declared in the head sent.
+    length: BodyLength,
+    /// The status sent, for the access log.
     status: u16,
-    body_bytes: u64,
+    /// Set when the client stopped reading the response.
+    client_error: Option<ClientError>,
 }
 
 /// The `start_response` callable (PEP 3333). Calling it returns its
@@ -65,6 +76,7 @@ struct State {
 #[pyclass(module = "wsgi_server", name = "StartResponse")]
 pub struct StartResponse {
     state: Mutex<State>,
+    client: ClientLink,
 }
 
 /// Whether a streamed chunk went out.
@@ -74,14 +86,21 @@ pub(crate) enum Sent {
 }
 
 impl StartResponse {
-    pub(crate) fn new(head: oneshot::Sender<Head>) -> StartResponse {
+    pub(crate) fn new(
+        head: oneshot::Sender<Head>,
+        head_request: bool,
+        client: ClientLink,
+    ) -> StartResponse {
         StartResponse {
             state: Mutex::new(State {
                 pending: None,
                 phase: Phase::NotSent { head },
+                head_request,
+                length: BodyLength::default(),
                 status: 0,
-                body_bytes: 0,
+                client_error: None,
             }),
+            client,
         }
     }
 
@@ -93,7 +112,18 @@ impl StartResponse {
     /// The status sent and the body bytes passed on, for the access log.
     pub(crate) fn summary(&self, py: Python<'_>) -> (u16, u64) {
         let state = self.state.lock(py);
-        (state.status, state.body_bytes)
+        (state.status, state.length.sent())
+    }
+
+    /// Why the client stopped reading the response, if it did.
+    pub(crate) fn client_error(&self, py: Python<'_>) -> Option<ClientError> {
+        self.state.lock(py).client_error.clone()
+    }
+
+    /// How the body the application produced disagreed with its
+    /// `Content-Length`, once the body ended.
+    pub(crate) fn length_mismatch(&self, py: Python<'_>) -> Option<String> {
+        self.state.lock(py).length.mismatch()
     }
 
     /// The body is complete and is `data`: sends headers and body at once
@@ -101,11 +131,7 @@ impl StartResponse {
     pub(crate) fn complete(&self, py: Python<'_>, data: Bytes) -> PyResult<Sent> {
         let mut state = self.state.lock(py);
         match &state.phase {
-            Phase::NotSent { .. } => {
-                let body = ResponseBody::full(data.clone());
-                state.body_bytes += data.len() as u64;
-                state.send_head(body, Phase::Complete)
-            }
+            Phase::NotSent { .. } => state.send_whole(data),
             Phase::Streaming { .. } => {
                 drop(state);
                 let sent = self.push(py, data)?;
@@ -124,39 +150,38 @@ impl StartResponse {
             return Ok(Sent::Yes);
         }
         let mut state = self.state.lock(py);
-        state.body_bytes += data.len() as u64;
-        let chunks = match &state.phase {
-            Phase::NotSent { .. } => {
-                let whole = state
-                    .pending
-                    .as_ref()
-                    .and_then(|pending| pending.content_length)
-                    == Some(data.len() as u64);
-                if whole {
-                    return state.send_head(ResponseBody::full(data), Phase::Complete);
-                }
-                let (chunks, receiver) = mpsc::channel(STREAM_BUFFER);
-                chunks.try_send(Ok(data)).expect("a new channel has room");
-                return state
-                    .send_head(ResponseBody::stream(receiver), Phase::Streaming { chunks });
+        let (chunks, data) = match &state.phase {
+            Phase::NotSent { .. } => return state.send_first(data),
+            Phase::Streaming { chunks } => {
+                let chunks = chunks.clone();
+                (chunks, state.length.admit(data))
             }
-            Phase::Streaming { chunks } => chunks.clone(),
             Phase::Complete => {
-                crate::warn!(
-                    "the application yielded {} bytes beyond its Content-Length; they were dropped",
-                    data.len()
-                );
+                // Beyond the declared length: counted, never sent.
+                state.length.admit(data);
                 return Ok(Sent::Yes);
             }
             Phase::Closed => return Ok(Sent::ClientGone),
         };
+        if state.length.reached() {
+            // The declared length is out with this chunk: the body ends.
+            state.phase = Phase::Complete;
+        }
         drop(state);
-        // `blocking_send` waits while the channel is full: detached.
-        if py.detach(move || chunks.blocking_send(Ok(data))).is_ok() {
-            Ok(Sent::Yes)
-        } else {
-            self.state.lock(py).phase = Phase::Closed;
-            Ok(Sent::ClientGone)
+        // Waits, detached, while the channel is full.
+        match self.client.write(chunks.send(Ok(data))) {
+            Ok(Ok(())) => Ok(Sent::Yes),
+            Ok(Err(_)) => {
+                self.state.lock(py).phase = Phase::Closed;
+                Ok(Sent::ClientGone)
+            }
+            Err(stalled) => {
+                self.client.close();
+                let mut state = self.state.lock(py);
+                state.phase = Phase::Closed;
+                state.client_error = Some(stalled);
+                Ok(Sent::ClientGone)
+            }
         }
     }
 
@@ -164,35 +189,49 @@ impl StartResponse {
     /// out yet, and ends a streamed body.
     pub(crate) fn end(&self, py: Python<'_>) -> PyResult<()> {
         let mut state = self.state.lock(py);
-        match state.phase {
-            Phase::NotSent { .. } => state
-                .send_head(ResponseBody::full(Bytes::new()), Phase::Complete)
-                .map(drop),
-            Phase::Streaming { .. } => {
+        match std::mem::replace(&mut state.phase, Phase::Closed) {
+            head @ Phase::NotSent { .. } => {
+                state.phase = head;
+                state.send_whole(Bytes::new()).map(drop)
+            }
+            Phase::Streaming { chunks } => {
+                if state.length.is_short() {
+                    // hyper would close the connection anyway; say why.
+                    let _ = chunks.try_send(Err(BodyError(SHORT_BODY.into())));
+                }
                 state.phase = Phase::Complete;
                 Ok(())
             }
-            Phase::Complete | Phase::Closed => Ok(()),
+            done => {
+                state.phase = done;
+                Ok(())
+            }
         }
     }
 
-    /// The application failed. Before the headers went out: a 500 (the
-    /// application's own headers are discarded). After: the streamed body
-    /// is aborted, so that the client sees a broken response, not a short
-    /// one.
-    pub(crate) fn fail(&self, py: Python<'_>) {
+    /// The request failed. Before the headers went out: answers `status`
+    /// (the application's own headers are discarded), closing the
+    /// connection after it if `close`. After: the streamed body is aborted,
+    /// so that the client sees a broken response, not a short one.
+    pub(crate) fn fail(&self, py: Python<'_>, status: StatusCode, close: bool) {
         let mut state = self.state.lock(py);
         match std::mem::replace(&mut state.phase, Phase::Closed) {
             Phase::NotSent { head } => {
                 state.phase = Phase::NotSent { head };
+                let mut headers = plain_text_headers();
+                if close {
+                    headers.insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+                }
                 state.pending = Some(Pending {
-                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    status,
                     reason: None,
-                    headers: plain_text_headers(),
+                    headers,
                     content_length: None,
                 });
-                let body = ResponseBody::full(Bytes::from_static(b"Internal Server Error\n"));
-                let _ = state.send_head(body, Phase::Complete);
+                let text = format!("{}\n", status.canonical_reason().unwrap_or("Error"));
+                state.length = BodyLength::new(None);
+                state.length.admit(Bytes::from(text.clone()));
+                let _ = state.send_head(ResponseBody::full(text), Phase::Complete);
             }
             Phase::Streaming { chunks } => {
                 let _ = chunks.try_send(Err(BodyError("the application failed".into())));
@@ -204,6 +243,45 @@ impl StartResponse {
 }
 
 impl State {
+    /// The length the pending head declares for the body, unless the
+    /// response has no body whatever it declares.
+    fn declared_length(&self) -> Option<u64> {
+        let pending = self.pending.as_ref()?;
+        let status = pending.status;
+        let bodiless = self.head_request
+            || status.is_informational()
+            || status == StatusCode::NO_CONTENT
+            || status == StatusCode::NOT_MODIFIED;
+        pending.content_length.filter(|_| !bodiless)
+    }
+
+    /// Sends the head with `data` as the whole body: cut off if it is
+    /// short of the declared length, cut down if it is longer.
+    fn send_whole(&mut self, data: Bytes) -> PyResult<Sent> {
+        self.length = BodyLength::new(self.declared_length());
+        let data = self.length.admit(data);
+        let body = if self.length.is_short() {
+            ResponseBody::cut(data, SHORT_BODY)
+        } else {
+            ResponseBody::full(data)
+        };
+        self.send_head(body, Phase::Complete)
+    }
+
+    /// Sends the head with `data`, the first chunk of a body that may have
+    /// more: all at once if `data` is the whole declared length, else as
+    /// the start of a stream.
+    fn send_first(&mut self, data: Bytes) -> PyResult<Sent> {
+        self.length = BodyLength::new(self.declared_length());
+        let data = self.length.admit(data);
+        if self.length.reached() {
+            return self.send_head(ResponseBody::full(data), Phase::Complete);
+        }
+        let (chunks, receiver) = mpsc::channel(STREAM_BUFFER);
+        chunks.try_send(Ok(data)).expect("a new channel has room");
+        self.send_head(ResponseBody::stream(receiver), Phase::Streaming { chunks })
+    }
+
     /// Sends the pending headers with `body`, then moves to `next`. Without
     /// pending headers (no `start_response` yet) nothing changes and the
     /// error says so.
@@ -289,7 +367,10 @@ impl StartResponse {
         let chunk = Bytes::copy_from_slice(data.as_bytes());
         match self.push(py, chunk)? {
             Sent::Yes => Ok(()),
-            Sent::ClientGone => Err(PyOSError::new_err("the client closed the connection")),
+            Sent::ClientGone => Err(PyOSError::new_err(match self.client_error(py) {
+                Some(stalled) => stalled.to_string(),
+                None => "the client closed the connection".to_owned(),
+            })),
         }
     }
 }
