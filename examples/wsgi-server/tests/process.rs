@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The longest any step may take before the test counts as hung.
 const LIMIT: Duration = Duration::from_secs(60);
@@ -66,6 +66,17 @@ impl Server {
         }
     }
 
+    /// Waits for the "serving" line and returns the address it names.
+    fn address(&mut self) -> String {
+        let serving = self.wait_for(" on http://");
+        serving
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap()
+            .to_owned()
+    }
+
     fn signal(&self, name: &str) {
         let status = Command::new("kill")
             .args([format!("-{name}"), self.child.id().to_string()])
@@ -121,13 +132,7 @@ fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
             "{gil}"
         );
     }
-    let serving = server.wait_for("serving plain_app:app on http://");
-    let addr = serving
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap()
-        .to_owned();
+    let addr = server.address();
 
     // Half of a request body: the application waits for the rest.
     let mut stream = TcpStream::connect(&addr).unwrap();
@@ -162,6 +167,47 @@ fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
             .any(|line| line.contains("stopped: 1 connection(s), 1 request(s)")),
         "log:\n{}",
         server.log.join("\n")
+    );
+}
+
+#[test]
+fn sigterm_abandons_a_stuck_python_call_at_the_graceful_timeout() {
+    const GRACE: Duration = Duration::from_secs(1);
+    let apps = apps_dir();
+    let mut server = Server::start(&[
+        "--app=plain_app:app",
+        "--pythonpath",
+        apps.to_str().unwrap(),
+        "--workers=1",
+        "--bind=127.0.0.1:0",
+        "--graceful-timeout=1",
+    ]);
+    let addr = server.address();
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    stream
+        .write_all(b"GET /sleep?secs=60&announce=stuck HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    server.wait_for("entered stuck");
+
+    let signalled = Instant::now();
+    server.signal("TERM");
+    let code = server.wait_exit();
+    let took = signalled.elapsed();
+    let log = server.log.join("\n");
+    assert_eq!(code, Some(0), "log:\n{log}");
+    // The graceful timeout, plus a second, plus slack for a loaded machine.
+    assert!(
+        took < GRACE + Duration::from_secs(2),
+        "exited after {took:?}; log:\n{log}"
+    );
+    assert!(
+        log.contains("abandoning 1 request(s) still running in Python")
+            && log.contains("GET /sleep?secs=60&announce=stuck from 127.0.0.1:"),
+        "log:\n{log}"
+    );
+    assert!(
+        log.contains("stopped: 1 connection(s), 0 request(s)"),
+        "log:\n{log}"
     );
 }
 
