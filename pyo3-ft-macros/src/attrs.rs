@@ -59,13 +59,14 @@ impl Parse for AttrOptions {
     }
 }
 
-/// Removes every `#[py(...)]` attribute from `attrs` and parses their
-/// options.
+/// Removes every `#[pyo3(...)]` attribute (PyO3's spelling, the one the
+/// guide uses) and every `#[py(...)]` (pyo3-ft's older spelling, still
+/// accepted) from `attrs` and parses their options.
 pub fn take_py_attrs(attrs: &mut Vec<syn::Attribute>) -> syn::Result<Vec<AttrOption>> {
     let mut options = Vec::new();
     let mut result = Ok(());
     attrs.retain(|attr| {
-        if !attr.path().is_ident("py") {
+        if !attr.path().is_ident("pyo3") && !attr.path().is_ident("py") {
             return true;
         }
         match attr.parse_args::<AttrOptions>() {

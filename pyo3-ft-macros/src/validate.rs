@@ -221,6 +221,28 @@ pub fn pyclass(cx: &Ctxt, model: &crate::model::class::ClassModel) {
             "`str = \"...\"` formats struct fields; an enum takes `str` with a `Display` impl",
         );
     }
+    if let Some(span) = model.eq_int {
+        if !matches!(model.kind, ClassKind::Enum { complex: false, .. }) {
+            cx.syn_error(syn::Error::new(
+                span,
+                "`eq_int` goes on a C-like enum (variants without fields)",
+            ));
+        } else if model.eq.is_none() {
+            cx.syn_error(syn::Error::new(
+                span,
+                "`eq_int` needs `eq` too: `#[pyclass(eq, eq_int)]`",
+            ));
+        }
+    }
+    if let ClassKind::Enum { complex: true, .. } = &model.kind {
+        if !matches!(model.storage, Storage::Frozen) {
+            cx.error_spanned_by(
+                &model.ident,
+                "an enum with data variants uses the default storage (PyO3's `frozen`): \
+                 each variant is its own Python class, so a value cannot change variant",
+            );
+        }
+    }
     if let ClassKind::Enum { .. } = model.kind {
         if let Some(extends) = &model.extends {
             cx.error_spanned_by(extends, "a `#[pyclass]` enum cannot extend another class");

@@ -88,7 +88,8 @@ pub fn slot_def(slot: &str, ty: TokenStream, func: TokenStream) -> TokenStream {
 fn derived_slots(model: &ClassModel) -> Vec<TokenStream> {
     let ident = &model.ident;
     let mut slots = Vec::new();
-    if model.eq.is_some() || model.ord.is_some() {
+    // `eq_int` has its own comparison (see `enums`).
+    if (model.eq.is_some() || model.ord.is_some()) && model.eq_int.is_none() {
         let compare = if model.ord.is_some() {
             quote!(::pyo3_ft::impl_::pyclass::compare_ord::<#ident>)
         } else {
@@ -181,65 +182,6 @@ fn from_py_object(model: &ClassModel) -> TokenStream {
     }
 }
 
-/// Variants as class attributes, plus `__repr__` and `__int__`.
-fn enum_parts(model: &ClassModel) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let ClassKind::Enum { variants } = &model.kind else {
-        return (Vec::new(), Vec::new());
-    };
-    let ident = &model.ident;
-    let attrs = variants.iter().map(|variant| {
-        let name = variant.to_string();
-        quote! {
-            ::pyo3_ft::pyclass::ClassAttrDef {
-                name: #name,
-                make: |ty| {
-                    let value = ::pyo3_ft::pyclass::PyClassInitializer::from(#ident::#variant);
-                    // SAFETY: `ty` is this class's new type object.
-                    unsafe { value.create_object(ty.py(), ty.as_ptr().cast()) }.map(::pyo3_ft::Bound::into_any)
-                },
-            }
-        }
-    });
-    let reprs = variants
-        .iter()
-        .map(|v| format!("{}.{v}", model.python_name));
-    let repr = slot_def(
-        "Py_tp_repr",
-        quote!(::pyo3_ft::runtime::ffi::reprfunc),
-        quote!({
-            unsafe extern "C" fn __repr(slf: *mut ::pyo3_ft::runtime::ffi::PyObject) -> *mut ::pyo3_ft::runtime::ffi::PyObject {
-                // SAFETY: CPython calls it with an instance of the class.
-                unsafe {
-                    ::pyo3_ft::impl_::trampoline(|py| {
-                        let this = ::pyo3_ft::impl_::pyclass::slf::<#ident>(py, slf);
-                        let text = match &*::pyo3_ft::impl_::pyclass::borrow_slf(&this, "")? { #(#ident::#variants => #reprs,)* };
-                        ::pyo3_ft::impl_::IntoPyReturn::into_py_return(text, py)
-                    })
-                }
-            }
-            __repr
-        }),
-    );
-    let int = slot_def(
-        "Py_nb_int",
-        quote!(::pyo3_ft::runtime::ffi::unaryfunc),
-        quote!({
-            unsafe extern "C" fn __int(slf: *mut ::pyo3_ft::runtime::ffi::PyObject) -> *mut ::pyo3_ft::runtime::ffi::PyObject {
-                // SAFETY: CPython calls it with an instance of the class.
-                unsafe {
-                    ::pyo3_ft::impl_::trampoline(|py| {
-                        let this = ::pyo3_ft::impl_::pyclass::slf::<#ident>(py, slf);
-                        let value = match &*::pyo3_ft::impl_::pyclass::borrow_slf(&this, "")? { #(#ident::#variants => #ident::#variants as isize,)* };
-                        ::pyo3_ft::impl_::IntoPyReturn::into_py_return(value, py)
-                    })
-                }
-            }
-            __int
-        }),
-    );
-    (attrs.collect(), vec![repr, int])
-}
-
 fn storage_type(model: &ClassModel) -> TokenStream {
     match model.storage {
         Storage::Frozen => quote!(::pyo3_ft::pyclass::Frozen<Self>),
@@ -281,14 +223,21 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     let doc = c_str(&model.doc);
-    let (subclass, dict, weakref) = (model.subclass, model.dict, model.weakref);
+    // A complex enum's variants are subclasses.
+    let complex = matches!(model.kind, ClassKind::Enum { complex: true, .. });
+    let (subclass, dict, weakref) = (model.subclass || complex, model.dict, model.weakref);
     let storage = storage_type(model);
     let base = match &model.extends {
         Some(path) => quote!(#path),
         None => quote!(::pyo3_ft::types::PyAny),
     };
     let getsets = model.fields.iter().map(|f| field_getset(model, f));
-    let (enum_attrs, mut extra_slots) = enum_parts(model);
+    let super::enums::EnumParts {
+        class_attrs: enum_attrs,
+        slots: mut extra_slots,
+        items: enum_items,
+        into_pyobject: enum_into_pyobject,
+    } = super::enums::expand(model);
     extra_slots.extend(derived_slots(model));
     extra_slots.extend(str_slot(model));
     let from_py_object = from_py_object(model);
@@ -297,9 +246,10 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
     let base_impl = base_impl(model);
     // A class with a Rust base needs its base's value too: it is created
     // from `(Self, Base)` or an initializer, not converted from `Self`.
-    let into_pyobject = match model.extends {
-        Some(_) => quote!(),
-        None => quote! {
+    let into_pyobject = match (enum_into_pyobject, &model.extends) {
+        (Some(into_pyobject), _) => into_pyobject,
+        (None, Some(_)) => quote!(),
+        (None, None) => quote! {
             impl<'py> ::pyo3_ft::IntoPyObject<'py> for #ident {
                 fn into_pyobject(self, py: ::pyo3_ft::Python<'py>) -> ::pyo3_ft::PyResult<::pyo3_ft::Bound<'py, ::pyo3_ft::types::PyAny>> {
                     ::std::result::Result::Ok(::pyo3_ft::Bound::new(py, self)?.into_any())
@@ -366,6 +316,8 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
         }
 
         #into_pyobject
+
+        #enum_items
 
         #from_py_object
 

@@ -5,6 +5,7 @@
 pub mod args;
 pub mod class;
 pub mod derive;
+pub mod enums;
 pub mod function;
 pub mod methods;
 pub mod module;

@@ -40,8 +40,31 @@ pub enum ClassKind {
         field_types: Vec<Type>,
         field_names: Vec<Ident>,
     },
-    /// A fieldless enum: its variants.
-    Enum { variants: Vec<Ident> },
+    /// An enum: C-like (every variant a unit), or complex (every variant
+    /// has braces or parentheses, and each becomes a subclass).
+    Enum {
+        variants: Vec<VariantModel>,
+        complex: bool,
+    },
+}
+
+/// The fields of an enum variant.
+pub enum VariantFields {
+    /// `Red`: a C-like variant.
+    Unit,
+    /// `Circle { radius: f64 }` (possibly empty).
+    Named(Vec<(Ident, Type)>),
+    /// `Pair(i32, i32)` (possibly empty).
+    Tuple(Vec<Type>),
+}
+
+/// One variant of a `#[pyclass]` enum.
+pub struct VariantModel {
+    pub ident: Ident,
+    pub python_name: String,
+    /// Whether `#[pyo3(name = "...")]` set the Python name.
+    pub named: bool,
+    pub fields: VariantFields,
 }
 
 /// `#[pyclass(str)]` (from `Display`) or `#[pyclass(str = "...")]` (a
@@ -77,6 +100,8 @@ pub struct ClassModel {
     pub mapping: bool,
     /// `from_py_object`: `FromPyObject` by cloning the value.
     pub from_py_object: bool,
+    /// `eq_int`: a C-like enum compares equal to its discriminant.
+    pub eq_int: Option<Span>,
     pub kind: ClassKind,
     /// Where generics were declared, if any (an error).
     pub generics: Option<Span>,
@@ -102,12 +127,12 @@ impl ClassModel {
                 )
             }
             Item::Enum(item) => {
-                let variants = enum_variants(cx, item);
+                let (variants, complex) = enum_variants(cx, item);
                 (
                     item.ident.clone(),
                     item.attrs.clone(),
                     &item.generics,
-                    ClassKind::Enum { variants },
+                    ClassKind::Enum { variants, complex },
                     Vec::new(),
                 )
             }
@@ -139,6 +164,7 @@ impl ClassModel {
             sequence: false,
             mapping: false,
             from_py_object: false,
+            eq_int: None,
             kind,
             generics,
         };
@@ -183,6 +209,7 @@ impl ClassModel {
             AttrOption::Flag(key) if key == "sequence" => self.sequence = true,
             AttrOption::Flag(key) if key == "mapping" => self.mapping = true,
             AttrOption::Flag(key) if key == "from_py_object" => self.from_py_object = true,
+            AttrOption::Flag(key) if key == "eq_int" => self.eq_int = Some(key.span()),
             AttrOption::Flag(key) if key == "skip_from_py_object" => {}
             // Type objects are always immutable.
             AttrOption::Flag(key) if key == "immutable_type" => {}
@@ -243,6 +270,11 @@ impl ClassModel {
             }
         }
         self.fields.retain(|f| f.get.is_some() || f.set.is_some());
+        if let (ClassKind::Enum { variants, .. }, Some(rule)) = (&mut self.kind, self.rename_all) {
+            for variant in variants.iter_mut().filter(|v| !v.named) {
+                variant.python_name = rule.apply(&variant.python_name);
+            }
+        }
     }
 }
 
@@ -384,25 +416,72 @@ fn field_models(cx: &Ctxt, fields: &mut Fields) -> Vec<FieldModel> {
     models
 }
 
-/// The variants of a C-like enum; variants with fields are errors.
-fn enum_variants(cx: &Ctxt, item: &syn::ItemEnum) -> Vec<Ident> {
+/// The variants of an enum, with their `#[pyo3(name = "...")]` removed,
+/// and whether the enum is complex. A complex enum writes every variant
+/// with braces or parentheses (a bare unit variant among them is an error:
+/// each variant is a class, constructed by calling it).
+fn enum_variants(cx: &Ctxt, item: &mut syn::ItemEnum) -> (Vec<VariantModel>, bool) {
     if item.variants.is_empty() {
         cx.error_spanned_by(
             &item.ident,
             "a `#[pyclass]` enum needs at least one variant",
         );
     }
-    item.variants
+    let complex = item
+        .variants
         .iter()
-        .filter_map(|variant| match variant.fields {
-            Fields::Unit => Some(variant.ident.clone()),
-            _ => {
-                cx.error_spanned_by(
-                    &variant.fields,
-                    "`#[pyclass]` enums must be C-like: variants without fields",
-                );
-                None
+        .any(|v| !matches!(v.fields, Fields::Unit));
+    let mut variants = Vec::new();
+    for variant in item.variants.iter_mut() {
+        let mut model = VariantModel {
+            ident: variant.ident.clone(),
+            python_name: variant.ident.to_string(),
+            named: false,
+            fields: match &variant.fields {
+                Fields::Unit => VariantFields::Unit,
+                Fields::Named(fields) => VariantFields::Named(
+                    fields
+                        .named
+                        .iter()
+                        .map(|f| (f.ident.clone().expect("named"), f.ty.clone()))
+                        .collect(),
+                ),
+                Fields::Unnamed(fields) => {
+                    VariantFields::Tuple(fields.unnamed.iter().map(|f| f.ty.clone()).collect())
+                }
+            },
+        };
+        if complex && matches!(model.fields, VariantFields::Unit) {
+            cx.error_spanned_by(
+                &variant.ident,
+                format!(
+                    "in an enum with data variants, write a unit variant as `{0} {{}}` or `{0}()`: \
+                     each variant is a Python class, constructed by calling it",
+                    variant.ident
+                ),
+            );
+        }
+        match take_py_attrs(&mut variant.attrs) {
+            Ok(options) => {
+                for option in options {
+                    match option {
+                        AttrOption::Str(key, name) if key == "name" => {
+                            model.python_name = name.value();
+                            model.named = true;
+                        }
+                        other => cx.error_spanned_by(
+                            other.key(),
+                            format!(
+                                "unknown variant option `{}`; expected `name = \"...\"`",
+                                other.key()
+                            ),
+                        ),
+                    }
+                }
             }
-        })
-        .collect()
+            Err(err) => cx.syn_error(err),
+        }
+        variants.push(model);
+    }
+    (variants, complex)
 }

@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod derive;
+pub mod enums;
 pub mod exceptions;
 pub mod function;
 pub mod module;

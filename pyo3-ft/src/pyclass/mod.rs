@@ -29,7 +29,7 @@ pub use layout::tp_dealloc;
 pub use layout::PyClassObject;
 pub use storage::{ClassStorage, ClassStorageMut, Frozen, Mutable, Unsendable};
 pub(crate) use type_object::set_module_name;
-pub use type_object::{ClassInfo, LazyTypeObject};
+pub use type_object::{ClassInfo, LazyTypeObject, VariantSpec};
 
 use crate::err::PyResult;
 use crate::instance::{Bound, Py};

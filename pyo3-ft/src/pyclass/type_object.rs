@@ -163,12 +163,14 @@ fn method_table(items: &PyClassItems) -> *mut ffi::PyMethodDef {
     leak(table)
 }
 
-/// The `PyGetSetDef` table (leaked; null-terminated).
-fn getset_table(info: &ClassInfo, items: &PyClassItems) -> *mut ffi::PyGetSetDef {
-    let mut table: Vec<ffi::PyGetSetDef> = info
-        .field_getsets
-        .iter()
-        .chain(items.getsets)
+/// The `PyGetSetDef` table (leaked; null-terminated), with `__dict__` if
+/// `dict`.
+fn getset_table<'a>(
+    defs: impl IntoIterator<Item = &'a super::items::GetSetDef>,
+    dict: bool,
+) -> *mut ffi::PyGetSetDef {
+    let mut table: Vec<ffi::PyGetSetDef> = defs
+        .into_iter()
         .map(|g| ffi::PyGetSetDef {
             name: g.name.as_ptr(),
             get: g.get,
@@ -177,7 +179,7 @@ fn getset_table(info: &ClassInfo, items: &PyClassItems) -> *mut ffi::PyGetSetDef
             closure: std::ptr::null_mut(),
         })
         .collect();
-    if info.dict {
+    if dict {
         table.push(ffi::PyGetSetDef {
             name: c"__dict__".as_ptr(),
             get: Some(ffi::PyObject_GenericGetDict),
@@ -238,7 +240,10 @@ fn create_type_object<T: PyClass>(
         slot(ffi::Py_tp_dealloc, info.dealloc as *mut c_void),
         slot(ffi::Py_tp_doc, class_doc(info, items).cast_mut().cast()),
         slot(ffi::Py_tp_methods, method_table(items).cast()),
-        slot(ffi::Py_tp_getset, getset_table(info, items).cast()),
+        slot(
+            ffi::Py_tp_getset,
+            getset_table(info.field_getsets.iter().chain(items.getsets), info.dict).cast(),
+        ),
     ];
     let gc = has_gc(info, items);
     // A collected class's `tp_clear` calls its `__clear__` itself.
@@ -346,4 +351,69 @@ pub(crate) fn set_module_name(ty: &Bound<'_, PyType>, module: &str) -> PyResult<
         "__module__",
         crate::types::PyString::new(ty.py(), module).into_any(),
     )
+}
+
+/// A variant of a `#[pyclass]` enum with data: a subclass of the enum's
+/// class, made by `#[pyclass]`.
+pub struct VariantSpec {
+    /// The variant's Python name (the attribute of the enum's class).
+    pub name: &'static str,
+    /// Its fields in order: `__match_args__`, and the names of the getters
+    /// and of the constructor's parameters.
+    pub fields: &'static [&'static str],
+    /// The field getters.
+    pub getsets: &'static [super::items::GetSetDef],
+    /// The constructor.
+    pub new: ffi::newfunc,
+    /// The docstring.
+    pub doc: &'static CStr,
+}
+
+impl VariantSpec {
+    /// Creates the variant's class, a subclass of `base` (the enum's class)
+    /// in the same module; its instances have the enum's layout.
+    ///
+    /// # Errors
+    /// If CPython cannot create the type.
+    pub fn create_type(&'static self, base: &Bound<'_, PyType>) -> PyResult<Py<PyType>> {
+        let py = base.py();
+        let module: String = base.getattr("__module__")?.extract()?;
+        let name = CString::new(format!("{module}.{}", self.name))
+            .map_err(|_| crate::exceptions::PyValueError::new_err("variant name contains NUL"))?;
+        let slots = vec![
+            slot(ffi::Py_tp_new, self.new as *mut c_void),
+            slot(ffi::Py_tp_doc, self.doc.as_ptr().cast_mut().cast()),
+            slot(ffi::Py_tp_getset, getset_table(self.getsets, false).cast()),
+            slot(0, std::ptr::null_mut()),
+        ];
+        let flags = ffi::Py_TPFLAGS_DEFAULT | ffi::Py_TPFLAGS_IMMUTABLETYPE;
+        let mut spec = ffi::PyType_Spec {
+            name: Box::leak(name.into_boxed_c_str()).as_ptr(),
+            // Inherited: a variant's instances are the enum's.
+            basicsize: 0,
+            itemsize: 0,
+            flags: flags as c_uint,
+            slots: leak(slots),
+        };
+        // SAFETY: the spec and everything it points to are leaked; `base`
+        // is a type that allows subclasses.
+        let ty = unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                ffi::PyType_FromMetaclass(
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                    &mut spec,
+                    base.as_ptr(),
+                ),
+            )?
+        };
+        // SAFETY: `PyType_FromMetaclass` returns a type.
+        let ty = unsafe { ty.downcast_into_unchecked::<PyType>() };
+        let match_args = crate::types::PyTuple::new(py, self.fields.iter().copied())?;
+        ty.set_class_attribute("__match_args__", match_args.into_any())?;
+        // SAFETY: the class is new and published only when this returns.
+        unsafe { crate::immortal::immortalize_class(&ty) };
+        Ok(ty.unbind())
+    }
 }

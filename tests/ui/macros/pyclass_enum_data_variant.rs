@@ -1,10 +1,10 @@
-// Rule: a `#[pyclass]` enum must be C-like: no variant may carry data.
+// Rule: in a `#[pyclass]` enum with data, each variant is a class constructed by calling it, so a bare unit variant is written `Name {}` or `Name()`.
 use pyo3_ft::pyclass;
 
 #[pyclass]
 enum Shape {
+    Circle { radius: f64 },
     Empty,
-    Circle(f64),
 }
 
 fn main() {}
