@@ -13,6 +13,15 @@
 //! registers). On GIL builds, and on every other target, the exported
 //! `Py_IncRef` / `Py_DecRef` functions do the work, which keeps the crate
 //! independent of each version's GIL-build header details.
+//!
+//! Versions: the free-threaded `Py_INCREF` / `Py_DECREF` of 3.13
+//! (`Include/object.h`), 3.14 and 3.15 (`Include/refcount.h`) are the same
+//! code (3.14 only adds statistics macros), and so are `_Py_ThreadId`
+//! (moved to `Include/cpython/object.h` in 3.15) and the two slow paths'
+//! signatures. What changed: the count `Py_REFCNT` reports for an immortal
+//! object (`_Py_IMMORTAL_REFCNT` in 3.13, `_Py_IMMORTAL_INITIAL_REFCNT`
+//! from 3.14), and the GIL build's header (see `PyObject`). The layout test
+//! checks the constants below against each version's headers.
 
 use super::object::PyObject;
 
@@ -56,7 +65,10 @@ pub const _Py_STATICALLY_ALLOCATED_FLAG: u16 = 1 << 2;
 
 #[cfg(inline_refcount)]
 mod biased {
-    use std::sync::atomic::{AtomicIsize, AtomicU32, AtomicUsize, Ordering::Relaxed};
+    use std::sync::atomic::{
+        AtomicIsize, AtomicU32, AtomicUsize,
+        Ordering::{Relaxed, SeqCst},
+    };
 
     use super::{_Py_IMMORTAL_REFCNT_LOCAL, _Py_REF_SHARED_SHIFT, PyObject};
     use crate::thread_id::current as thread_id;
@@ -91,7 +103,9 @@ mod biased {
         if tid.load(Relaxed) == thread_id() {
             local.store(new_local, Relaxed);
         } else {
-            shared.fetch_add(1 << _Py_REF_SHARED_SHIFT, Relaxed);
+            // `_Py_atomic_add_ssize`: sequentially consistent, as in C (the
+            // same `lock xadd` as a relaxed add on x86_64).
+            shared.fetch_add(1 << _Py_REF_SHARED_SHIFT, SeqCst);
         }
     }
 
@@ -214,6 +228,9 @@ pub unsafe fn Py_REFCNT(op: *mut PyObject) -> isize {
 
 /// Makes `op` immortal, as CPython's internal `_Py_SetImmortal` does:
 /// untracked by the collector, its reference count never changes again.
+/// From 3.14 the object is also flagged for deferred reference counting
+/// (`_PyGC_BITS_DEFERRED` in `ob_gc_bits`), as CPython's own immortal
+/// objects are (`_PyObject_HEAD_INIT` in `internal/pycore_object.h`).
 /// Free-threaded builds only, where it removes reference-count contention
 /// on objects every thread touches (pyo3-ft's types, their descriptors and
 /// module functions).
@@ -234,8 +251,16 @@ pub unsafe fn _Py_SetImmortal(op: *mut PyObject) {
         AtomicU32::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_local))
             .store(_Py_IMMORTAL_REFCNT_LOCAL, Relaxed);
         AtomicIsize::from_ptr(std::ptr::addr_of_mut!((*op).ob_ref_shared)).store(0, Relaxed);
+        #[cfg(Py_3_14)]
+        std::sync::atomic::AtomicU8::from_ptr(std::ptr::addr_of_mut!((*op).ob_gc_bits))
+            .fetch_or(_PyGC_BITS_DEFERRED, std::sync::atomic::Ordering::SeqCst);
     }
 }
+
+/// `_PyGC_BITS_DEFERRED` (`internal/pycore_gc.h`): the object uses deferred
+/// reference counting.
+#[cfg(all(Py_GIL_DISABLED, Py_3_14))]
+const _PyGC_BITS_DEFERRED: u8 = 1 << 6;
 
 /// Whether references are counted inline (free-threaded build on x86_64 or
 /// aarch64 Linux) rather than through `Py_IncRef` / `Py_DecRef`.
