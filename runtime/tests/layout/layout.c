@@ -205,12 +205,13 @@ static void type_spec(void)
     FIELD(PyMemberDef, doc);
 }
 
-/* The structs are complete types only on free-threaded builds: on GIL builds
- * of 3.13 the header declares them without a body. */
+/* The structs are complete types on free-threaded builds, and from 3.15 on
+ * GIL builds too: on GIL builds of 3.13 and 3.14 the header declares them
+ * without a body. */
 static void critical_section(void)
 {
     area = "critical_section";
-#ifdef Py_GIL_DISABLED
+#if defined(Py_GIL_DISABLED) || PY_VERSION_HEX >= 0x030F0000
     STRUCT(PyCriticalSection);
     FIELD(PyCriticalSection, _cs_prev);
     FIELD(PyCriticalSection, _cs_mutex);
