@@ -1,5 +1,5 @@
 //! Parsing attribute arguments (`#[pyclass(mutable, name = "P")]`,
-//! `#[py(get, set)]`) into a flat list of options, which each model then
+//! `#[pyo3(get, set)]`) into a flat list of options, which each model then
 //! interprets. Unknown or misplaced options are reported by the models.
 
 use syn::parse::{Parse, ParseStream};

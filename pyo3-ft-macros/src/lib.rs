@@ -27,11 +27,16 @@ use model::module::ModuleModel;
 #[proc_macro_attribute]
 pub fn pyfunction(attr: TokenStream, item: TokenStream) -> TokenStream {
     let options = parse_macro_input!(attr as AttrOptions);
-    let item = parse_macro_input!(item as syn::ItemFn);
+    let mut item = parse_macro_input!(item as syn::ItemFn);
     into_tokens((|| {
         let cx = Ctxt::default();
-        let options = FnOptions::from_options(&cx, options.0, |_| false);
-        let model = FnModel::new(&cx, &item.sig, &item.attrs, options);
+        let mut options = options.0;
+        match attrs::take_py_attrs(&mut item.attrs) {
+            Ok(more) => options.extend(more),
+            Err(err) => cx.syn_error(err),
+        }
+        let options = FnOptions::from_options(&cx, options, |_| false);
+        let model = FnModel::new(&cx, &mut item.sig, &item.attrs, options, None);
         validate::signature(&cx, &model, &item.sig);
         validate::pyfunction(&cx, &model);
         cx.check()?;

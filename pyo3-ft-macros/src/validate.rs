@@ -160,12 +160,18 @@ pub fn pymethods(cx: &Ctxt, model: &crate::model::methods::MethodsModel) {
                 }
             }
             MethodRole::Setter(_) if !has_self || args != 1 => at("a `#[setter]` takes `&self` (or `&mut self`) and exactly one value"),
+            MethodRole::Deleter(_) if !has_self || args != 0 => at("a `#[deleter]` takes `&self` (or `&mut self`) and no other arguments"),
             MethodRole::Slot(dunder) => {
+                // `__pow__`, `__rpow__` and `__ipow__` take the modulo
+                // (`pow(a, b, m)`) as an optional second argument.
+                let ternary = matches!(dunder, Dunder::Pow(_) | Dunder::InPlace("Py_nb_inplace_power"));
                 let expected = match dunder {
-                    Dunder::Unary(_) | Dunder::Next | Dunder::Hash | Dunder::Bool | Dunder::Len | Dunder::Clear => Some(0),
-                    Dunder::GetItem | Dunder::DelItem | Dunder::Contains | Dunder::Compare(_) | Dunder::Binary(..) | Dunder::Traverse => Some(1),
-                    Dunder::SetItem | Dunder::RichCmp => Some(2),
-                    Dunder::Call => None,
+                    Dunder::Unary(_) | Dunder::Next { .. } | Dunder::ANext { .. } | Dunder::Hash | Dunder::Bool | Dunder::Len | Dunder::Clear => Some(0),
+                    _ if ternary && args == 2 => None,
+                    Dunder::GetItem | Dunder::DelItem | Dunder::Contains | Dunder::Compare(_) | Dunder::Binary(..) | Dunder::Pow(_) | Dunder::InPlace(_) | Dunder::Traverse
+                    | Dunder::GetAttr | Dunder::GetAttribute | Dunder::DelAttr => Some(1),
+                    Dunder::SetItem | Dunder::SetAttr | Dunder::RichCmp => Some(2),
+                    Dunder::Call | Dunder::Init => None,
                 };
                 if !has_self {
                     at("magic methods take `&self` (or `&mut self`)");
@@ -176,7 +182,8 @@ pub fn pymethods(cx: &Ctxt, model: &crate::model::methods::MethodsModel) {
                         1 => "1 argument".to_owned(),
                         n => format!("{n} arguments"),
                     };
-                    let message = format!("`{name}` takes {count} besides `self`");
+                    let or_modulo = if ternary { " (and optionally a modulo)" } else { "" };
+                    let message = format!("`{name}` takes {count}{or_modulo} besides `self`");
                     match extra_arg(expected) {
                         Some(arg) => cx.error_spanned_by(arg, message),
                         None => at(&message),

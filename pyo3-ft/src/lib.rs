@@ -203,6 +203,10 @@ pub use pyo3_ft_macros::IntoPyObject;
 /// The raw C API and the runtime, for what the safe API does not cover.
 pub use pyo3_ft_runtime as runtime;
 
+/// Registers `#[pymethods]` blocks; used by the generated code.
+#[doc(hidden)]
+pub use inventory;
+
 #[doc(hidden)]
 pub mod __private {
     pub use crate::intern::Interned;

@@ -11,6 +11,9 @@ mod getting_started {}
 #[doc = include_str!("../../guide/src/sharing-rules.md")]
 mod sharing_rules {}
 
+#[doc = include_str!("../../guide/src/coming-from-pyo3.md")]
+mod coming_from_pyo3 {}
+
 #[doc = include_str!("../../guide/src/functions.md")]
 mod functions {}
 

@@ -173,6 +173,11 @@ impl Config {
         if config.app.is_empty() {
             return Err("--app MODULE[:CALLABLE] is required".to_owned());
         }
+        if config.max_requests > 0 && config.processes == 0 {
+            return Err(
+                "--max-requests needs --processes (a supervisor to replace the process)".to_owned(),
+            );
+        }
         Ok(Some(config))
     }
 }
@@ -252,6 +257,7 @@ mod tests {
         assert!(parse("--app").is_err());
         assert!(parse("--app a --body-timeout -1").is_err());
         assert!(parse("--app a --processes two").is_err());
+        assert!(parse("--app a --max-requests 10").is_err());
         assert_eq!(parse("--help"), Ok(None));
     }
 }

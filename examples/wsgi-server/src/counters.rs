@@ -13,8 +13,8 @@ pub struct Counters {
 }
 
 impl Counters {
-    /// Counts a finished request; returns the requests finished so far.
-    pub(crate) fn record(&self, verdict: Verdict) -> u64 {
+    /// Counts a finished request.
+    pub(crate) fn record(&self, verdict: Verdict) {
         let counter = match verdict {
             Verdict::Ok => None,
             Verdict::ApplicationError => Some(&self.application_errors),
@@ -23,7 +23,7 @@ impl Counters {
         if let Some(counter) = counter {
             counter.fetch_add(1, Ordering::Relaxed);
         }
-        self.completed.fetch_add(1, Ordering::Relaxed) + 1
+        self.completed.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Requests the application finished (whatever their outcome).

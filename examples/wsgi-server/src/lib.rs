@@ -40,6 +40,7 @@ pub mod counters;
 pub mod inflight;
 pub mod log;
 pub mod server;
+pub mod supervisor;
 pub mod wsgi;
 
 pub use config::Config;

@@ -1,4 +1,4 @@
-//! Log lines on stderr: `2025-01-31T12:00:00.123Z LEVEL message`.
+//! Log lines on stderr: `2025-01-31T12:00:00.123Z LEVEL [PID] message`.
 
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -19,7 +19,11 @@ pub fn write(level: Level, message: std::fmt::Arguments<'_>) {
         Level::Warn => "WARN ",
         Level::Error => "ERROR",
     };
-    let line = format!("{} {label} {message}\n", timestamp());
+    let line = format!(
+        "{} {label} [{}] {message}\n",
+        timestamp(),
+        std::process::id()
+    );
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 

@@ -10,7 +10,7 @@ use pyo3_ft::prelude::*;
 use tokio::signal::unix::{signal, SignalKind};
 use wsgi_server::config::{Config, USAGE};
 use wsgi_server::server::{self, ServeOptions, ServeReport};
-use wsgi_server::{app, error, info};
+use wsgi_server::{app, error, info, supervisor};
 
 fn main() -> ExitCode {
     let config = match Config::from_args(std::env::args().skip(1)) {
@@ -24,7 +24,21 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(&config) {
+    let outcome = match supervisor::inherited_listener() {
+        Err(message) => Err(message),
+        Ok(Some(listener)) => run(&config, Some(listener)),
+        Ok(None) if config.processes > 0 => {
+            return match supervisor::run(&config, std::env::args().skip(1).collect()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    error!("{message}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Ok(None) => run(&config, None),
+    };
+    match outcome {
         Ok(()) => {
             run_exit_hooks();
             ExitCode::SUCCESS
@@ -36,7 +50,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(config: &Config) -> Result<(), String> {
+/// Serves in this process, on `inherited` if a supervisor passed a
+/// listening socket, else on a socket bound to `--bind`.
+fn run(config: &Config, inherited: Option<std::net::TcpListener>) -> Result<(), String> {
     // The main thread initializes the interpreter and imports the app.
     let (application, gil) = Python::attach(|py| app::load(py, config))
         .map_err(|err| format!("cannot load the application {}:\n{err}", config.app))?;
@@ -59,17 +75,21 @@ fn run(config: &Config) -> Result<(), String> {
         access_log: config.access_log,
         graceful_timeout: config.graceful_timeout,
         timeouts: config.timeouts,
-        max_requests: 0,
+        max_requests: if inherited.is_some() {
+            supervisor::request_limit(config)
+        } else {
+            0
+        },
     };
     let served = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(config.bind)
-            .await
-            .map_err(|err| format!("cannot listen on {}: {err}", config.bind))?;
+        let listener = listen(config, inherited).await?;
         let address = listener.local_addr().map_err(|err| err.to_string())?;
         let shutdown = shutdown_signal().map_err(|err| format!("cannot watch signals: {err}"))?;
         info!(
-            "serving {} on http://{address} with {} Python worker(s)",
-            config.app, config.workers
+            "serving {} on http://{address} with {} Python worker(s) (process {})",
+            config.app,
+            config.workers,
+            std::process::id()
         );
         let report = server::serve(
             listener,
@@ -87,6 +107,20 @@ fn run(config: &Config) -> Result<(), String> {
     drop(runtime);
     info!("stopped: {}", summary(&served));
     Ok(())
+}
+
+/// The inherited listening socket, or a new one on `--bind`.
+async fn listen(
+    config: &Config,
+    inherited: Option<std::net::TcpListener>,
+) -> Result<tokio::net::TcpListener, String> {
+    match inherited {
+        Some(listener) => tokio::net::TcpListener::from_std(listener)
+            .map_err(|err| format!("cannot use the inherited listening socket: {err}")),
+        None => tokio::net::TcpListener::bind(config.bind)
+            .await
+            .map_err(|err| format!("cannot listen on {}: {err}", config.bind)),
+    }
 }
 
 /// Waits for the workers to finish the requests still running, until the

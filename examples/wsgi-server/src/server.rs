@@ -5,6 +5,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -24,7 +25,7 @@ use crate::body::{BodyError, ResponseBody};
 use crate::config::Timeouts;
 use crate::counters::Counters;
 use crate::inflight::InFlight;
-use crate::wsgi::{self, ClientLink, Head, Outcome, Request};
+use crate::wsgi::{self, ClientLink, Head, Request};
 
 /// What the request handlers share.
 #[derive(Debug, Clone)]
@@ -63,7 +64,9 @@ struct Context {
     runtime: tokio::runtime::Handle,
     counters: Arc<Counters>,
     in_flight: Arc<InFlight>,
-    /// Notified when `options.max_requests` requests have completed.
+    /// Requests handed to the application so far.
+    started: AtomicU64,
+    /// Notified when `options.max_requests` requests have started.
     recycle: Notify,
 }
 
@@ -103,6 +106,7 @@ pub async fn serve(
         runtime: tokio::runtime::Handle::current(),
         counters: Arc::default(),
         in_flight: Arc::default(),
+        started: AtomicU64::new(0),
         recycle: Notify::new(),
     });
     let (stop, stopping) = watch::channel(false);
@@ -246,6 +250,7 @@ async fn handle(
         }
         return Ok(simple(StatusCode::NOT_FOUND, "Not Found\n"));
     }
+    context.count_start();
     let ticket = context
         .in_flight
         .enter(format!("{} {} from {peer}", parts.method, parts.uri));
@@ -277,7 +282,7 @@ async fn handle(
                 started.elapsed().as_secs_f64() * 1e3
             );
         }
-        context.finished(outcome);
+        context.counters.record(outcome.verdict);
         Ok(())
     });
     let mut job = std::pin::pin!(job);
@@ -305,11 +310,12 @@ async fn handle(
 }
 
 impl Context {
-    /// Counts a request's outcome, and starts the recycling once
-    /// `--max-requests` are done.
-    fn finished(&self, outcome: Outcome) {
-        let completed = self.counters.record(outcome.verdict);
-        if completed == self.options.max_requests {
+    /// Counts a request handed to the application, and starts the
+    /// recycling at the `max_requests`th (counted at the start, so that no
+    /// new connection is accepted after it).
+    fn count_start(&self) {
+        let started = self.started.fetch_add(1, Ordering::Relaxed) + 1;
+        if started == self.options.max_requests {
             self.recycle.notify_one();
         }
     }

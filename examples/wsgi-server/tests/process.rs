@@ -77,6 +77,13 @@ impl Server {
             .to_owned()
     }
 
+    /// Waits until `count` log lines so far contain `needle`.
+    fn wait_for_count(&mut self, needle: &str, count: usize) {
+        while self.log.iter().filter(|line| line.contains(needle)).count() < count {
+            self.wait_for(needle);
+        }
+    }
+
     fn signal(&self, name: &str) {
         let status = Command::new("kill")
             .args([format!("-{name}"), self.child.id().to_string()])
@@ -208,6 +215,106 @@ fn sigterm_abandons_a_stuck_python_call_at_the_graceful_timeout() {
     assert!(
         log.contains("stopped: 1 connection(s), 0 request(s)"),
         "log:\n{log}"
+    );
+}
+
+/// `GET path` on a new connection: the response, or what arrived before
+/// the connection ended.
+fn http_get(addr: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(LIMIT)).unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+/// The body of a 200 response to `GET path`.
+fn body_of(addr: &str, path: &str) -> String {
+    let response = http_get(addr, path);
+    assert!(
+        response.starts_with("HTTP/1.1 200 OK\r\n"),
+        "{path}: {response:?}"
+    );
+    response.split("\r\n\r\n").nth(1).unwrap().to_owned()
+}
+
+#[test]
+fn the_supervisor_replaces_a_process_that_dies_and_stops_gracefully() {
+    let apps = apps_dir();
+    let mut server = Server::start(&[
+        "--app=plain_app:app",
+        "--pythonpath",
+        apps.to_str().unwrap(),
+        "--workers=1",
+        "--processes=2",
+        "--bind=127.0.0.1:0",
+    ]);
+    let addr = server.address();
+    let victim = body_of(&addr, "/pid");
+    // The process that takes this request dies in the middle of it.
+    let died = http_get(&addr, "/exit");
+    assert!(died.is_empty(), "{died:?}");
+    let line = server.wait_for(" died (exit code 1); starting a new one");
+    let dead: String = line
+        .split("server process ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    // The others answer meanwhile, and the replacement joins them.
+    for _ in 0..10 {
+        assert_ne!(body_of(&addr, "/pid"), dead);
+    }
+    server.wait_for_count("serving plain_app:app", 3);
+    assert!(!victim.is_empty());
+
+    server.signal("TERM");
+    assert_eq!(
+        server.wait_exit(),
+        Some(0),
+        "log:\n{}",
+        server.log.join("\n")
+    );
+    let log = server.log.join("\n");
+    assert!(
+        log.contains("supervisor: SIGTERM: stopping the server processes gracefully"),
+        "{log}"
+    );
+    assert_eq!(
+        log.matches("SIGTERM: shutting down gracefully").count(),
+        2,
+        "{log}"
+    );
+    assert!(log.contains("supervisor: stopped"), "{log}");
+}
+
+#[test]
+fn max_requests_recycles_a_supervised_process() {
+    let apps = apps_dir();
+    let mut server = Server::start(&[
+        "--app=plain_app:app",
+        "--pythonpath",
+        apps.to_str().unwrap(),
+        "--workers=1",
+        "--processes=1",
+        "--max-requests=3",
+        "--bind=127.0.0.1:0",
+    ]);
+    let addr = server.address();
+    let pids: Vec<String> = (0..7).map(|_| body_of(&addr, "/pid")).collect();
+    assert_eq!(pids[0], pids[2], "{pids:?}");
+    assert_ne!(pids[2], pids[3], "{pids:?}");
+    assert_eq!(pids[3], pids[5], "{pids:?}");
+    server.wait_for("served 3 request(s) (--max-requests): stopping to be replaced");
+    server.wait_for("finished (exit code 0); starting a new one");
+    server.signal("INT");
+    assert_eq!(
+        server.wait_exit(),
+        Some(0),
+        "log:\n{}",
+        server.log.join("\n")
     );
 }
 

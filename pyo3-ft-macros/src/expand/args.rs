@@ -51,7 +51,7 @@ fn description(model: &FnModel, func_name: &str) -> TokenStream {
 
 /// `ty` with every named lifetime but `'static` replaced by `'_`: the
 /// wrapper has no lifetime parameters of its own.
-fn elide_lifetimes(ty: &Type) -> Type {
+pub fn elide_lifetimes(ty: &Type) -> Type {
     struct Elide;
     impl VisitMut for Elide {
         fn visit_lifetime_mut(&mut self, lifetime: &mut syn::Lifetime) {
@@ -65,6 +65,30 @@ fn elide_lifetimes(ty: &Type) -> Type {
     ty
 }
 
+/// `T` of an `Option<&T>` parameter (`&str` and `&[u8]` excepted, which
+/// convert by value): `None` is `None`, anything else borrows through a
+/// holder.
+fn option_of_reference(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner @ Type::Reference(reference))
+            if reference.mutability.is_none() && !is_borrowed_text(inner) =>
+        {
+            Some(&reference.elem)
+        }
+        _ => None,
+    }
+}
+
 /// The local for one parameter.
 fn bind_param(model: &FnModel, index: usize, local: &Ident) -> (TokenStream, TokenStream) {
     let param = &model.params[index];
@@ -72,18 +96,35 @@ fn bind_param(model: &FnModel, index: usize, local: &Ident) -> (TokenStream, Tok
     match &param.kind {
         ParamKind::Python => (quote!(let #local = py;), quote!(#local)),
         ParamKind::Varargs => (
-            quote!(let #local = __extras.varargs.as_ref().expect("the signature has *args");),
+            quote! {
+                let #local: #ty = ::pyo3_ft::impl_::args::FromVarargs::from_varargs(
+                    __extras.varargs.as_ref().expect("the signature has *args"));
+            },
             quote!(#local),
         ),
         ParamKind::Varkwargs => (
-            quote!(let #local = __extras.varkwargs.as_ref();),
+            quote!(let #local: #ty = ::pyo3_ft::impl_::args::FromVarkwargs::from_varkwargs(&__extras.varkwargs);),
             quote!(#local),
         ),
         ParamKind::Cls => (quote!(let #local = &__cls;), quote!(#local)),
         ParamKind::Arg(slot) => {
             let name = model.signature.slot(*slot).name.to_string();
+            let missing = match &model.signature.slot(*slot).default {
+                Some(default) => quote!(#default),
+                None => {
+                    quote!(return ::std::result::Result::Err(::pyo3_ft::impl_::missing_argument(#name)))
+                }
+            };
+            let extract = match &param.from_py_with {
+                Some(path) => {
+                    quote!(::pyo3_ft::impl_::extract_argument_with(__object, #name, #path)?)
+                }
+                None => quote!(::pyo3_ft::impl_::extract_argument(__object, #name)?),
+            };
             match ty {
-                Type::Reference(reference) if !is_borrowed_text(ty) => {
+                Type::Reference(reference)
+                    if !is_borrowed_text(ty) && param.from_py_with.is_none() =>
+                {
                     let target = &reference.elem;
                     let holder = format_ident!("{}_holder", local);
                     let (mutability, deref) = match reference.mutability {
@@ -97,16 +138,23 @@ fn bind_param(model: &FnModel, index: usize, local: &Ident) -> (TokenStream, Tok
                     };
                     (bind, quote!(#local))
                 }
-                _ => {
-                    let missing = match &model.signature.slot(*slot).default {
-                        Some(default) => quote!(#default),
-                        None => {
-                            quote!(return ::std::result::Result::Err(::pyo3_ft::impl_::missing_argument(#name)))
-                        }
+                _ if param.from_py_with.is_none() && option_of_reference(ty).is_some() => {
+                    let target = option_of_reference(ty).expect("checked above");
+                    let holder = format_ident!("{}_holder", local);
+                    let bind = quote! {
+                        let #holder = match __slots[#slot] {
+                            ::std::option::Option::Some(__object) if !__object.is_none() => ::std::option::Option::Some(
+                                ::pyo3_ft::impl_::extract_holder::<#target>(__object, #name)?),
+                            _ => ::std::option::Option::None,
+                        };
+                        let #local: #ty = #holder.as_deref();
                     };
+                    (bind, quote!(#local))
+                }
+                _ => {
                     let bind = quote! {
                         let #local: #ty = match __slots[#slot] {
-                            ::std::option::Option::Some(__object) => ::pyo3_ft::impl_::extract_argument(__object, #name)?,
+                            ::std::option::Option::Some(__object) => #extract,
                             ::std::option::Option::None => #missing,
                         };
                     };

@@ -280,8 +280,8 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
 
             fn info() -> &'static ::pyo3_ft::pyclass::ClassInfo {
                 fn __items() -> &'static ::pyo3_ft::pyclass::PyClassItems {
-                    use ::pyo3_ft::pyclass::PyMethodsItems as _;
-                    ::pyo3_ft::pyclass::ItemsCollector::<#ident>::new().methods_items()
+                    static __ITEMS: ::pyo3_ft::pyclass::ClassItems = ::pyo3_ft::pyclass::ClassItems::new();
+                    __ITEMS.get::<#ident>()
                 }
                 static __INFO: ::pyo3_ft::pyclass::ClassInfo = ::pyo3_ft::pyclass::ClassInfo {
                     name: #python_name,

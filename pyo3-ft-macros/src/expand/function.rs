@@ -8,7 +8,7 @@ use syn::ItemFn;
 
 use super::args::{extraction, Convention, Extraction};
 use super::c_str;
-use super::text_signature::{docstring, parameters};
+use super::text_signature::docstring;
 use crate::model::function::FnModel;
 
 /// The `METH_FASTCALL | METH_KEYWORDS` C function that calls `call`; a
@@ -47,11 +47,7 @@ pub fn expand(model: &FnModel, item: &ItemFn) -> TokenStream {
     let vis = &item.vis;
     let name = &model.python_name;
     let wrapper = fastcall_wrapper(model, name, quote!(#ident), (quote!(), None));
-    let doc = c_str(&docstring(
-        name,
-        &parameters(&model.signature, None),
-        &model.doc,
-    ));
+    let doc = c_str(&docstring(model, None));
     let c_name = c_str(name);
     quote! {
         #item

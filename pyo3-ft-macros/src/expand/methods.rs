@@ -1,6 +1,6 @@
 //! `#[pymethods]` expansion: a `PyClassItems` table of methods, properties,
-//! class attributes and type slots, found by `#[pyclass]` through
-//! `ItemsCollector`.
+//! class attributes and type slots, registered with `inventory` as a
+//! `MethodsBlock` of the class; `#[pyclass]` merges every block.
 
 use std::collections::BTreeMap;
 
@@ -8,22 +8,23 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::{ItemImpl, Type};
 
-use super::args::{bind_params, extraction, Convention, Extraction};
+use super::args::{bind_params, elide_lifetimes, extraction, Convention, Extraction};
 use super::c_str;
 use super::class::slot_def;
 use super::function::fastcall_wrapper;
+use super::operators::{binary_slot, in_place_slot, richcmp_slot, Operators};
 use super::text_signature::{docstring, parameters};
-use crate::model::function::{ParamKind, Receiver};
+use crate::model::function::{FnModel, ParamKind, Receiver};
 use crate::model::methods::{Dunder, MethodModel, MethodRole, MethodsModel};
 
 /// `PyObject` pointer type, spelled once.
-fn obj() -> TokenStream {
+pub(super) fn obj() -> TokenStream {
     quote!(*mut ::pyo3_ft::runtime::ffi::PyObject)
 }
 
 /// Binds `self` for a method of `self_ty` called with `__slf`: code, and
 /// the argument to pass as the receiver.
-fn receiver(
+pub(super) fn receiver(
     method: &MethodModel,
     self_ty: &Type,
     qualname: &str,
@@ -43,16 +44,19 @@ fn receiver(
             Some(quote!(&mut *__guard)),
         ),
         Receiver::Typed(ty) if matches!(**ty, Type::Reference(_)) => (this, Some(quote!(&*__this))),
-        Receiver::Typed(ty) => (
-            quote!(#this let __slf_arg: #ty = ::pyo3_ft::impl_::pyclass::FromSlf::from_slf(&__this, #qualname)?;),
-            Some(quote!(__slf_arg)),
-        ),
+        Receiver::Typed(ty) => {
+            let ty = elide_lifetimes(ty);
+            (
+                quote!(#this let __slf_arg: #ty = ::pyo3_ft::impl_::pyclass::FromSlf::from_slf(&__this, #qualname)?;),
+                Some(quote!(__slf_arg)),
+            )
+        }
         Receiver::None | Receiver::Unsupported(_) => (quote!(), None),
     }
 }
 
 /// `<Type>::method(receiver, args...)`.
-fn call(
+pub(super) fn call(
     method: &MethodModel,
     self_ty: &Type,
     self_arg: Option<TokenStream>,
@@ -65,7 +69,12 @@ fn call(
 
 /// A slot function: C parameters, return type, body statements ending in
 /// a `PyResult` of the C return value, and how to convert the result.
-fn slot_fn(name: &str, params: TokenStream, ret: TokenStream, body: TokenStream) -> TokenStream {
+pub(super) fn slot_fn(
+    name: &str,
+    params: TokenStream,
+    ret: TokenStream,
+    body: TokenStream,
+) -> TokenStream {
     let ident = format_ident!("__{}", name);
     quote!({
         unsafe extern "C" fn #ident(#params) -> #ret {
@@ -111,16 +120,27 @@ fn slot_call(
 #[derive(Default)]
 struct Items {
     methods: Vec<TokenStream>,
-    getsets: BTreeMap<String, (Option<TokenStream>, Option<TokenStream>, String)>,
+    /// Each property: getter, setter and deleter (method indices), doc.
+    getsets: BTreeMap<String, Property>,
     slots: Vec<TokenStream>,
     class_attrs: Vec<TokenStream>,
     new_signature: Option<String>,
     new_vectorcall: Option<TokenStream>,
-    compare: Vec<(&'static str, usize)>,
-    richcmp: Option<usize>,
-    binary: BTreeMap<&'static str, (Option<usize>, Option<usize>)>,
+    operators: Operators,
     setitem: Option<usize>,
     delitem: Option<usize>,
+    getattribute: Option<usize>,
+    getattr: Option<usize>,
+    setattr: Option<usize>,
+    delattr: Option<usize>,
+}
+
+/// The methods of one property, by index.
+#[derive(Default)]
+struct Property {
+    get: Option<usize>,
+    set: Option<usize>,
+    delete: Option<usize>,
 }
 
 fn method_def(method: &MethodModel, self_ty: &Type, class: &str) -> TokenStream {
@@ -146,11 +166,7 @@ fn method_def(method: &MethodModel, self_ty: &Type, class: &str) -> TokenStream 
     let ident = &f.rust_name;
     let wrapper = fastcall_wrapper(f, &qualname, quote!(<#self_ty>::#ident), binding);
     let name = c_str(&f.python_name);
-    let doc = c_str(&docstring(
-        &f.python_name,
-        &parameters(&f.signature, first),
-        &f.doc,
-    ));
+    let doc = c_str(&docstring(f, first));
     quote! {
         ::pyo3_ft::pyclass::MethodDef {
             name: #name,
@@ -161,10 +177,28 @@ fn method_def(method: &MethodModel, self_ty: &Type, class: &str) -> TokenStream 
     }
 }
 
+/// `__cls` for a `#[new]` that is also a `#[classmethod]`: the class
+/// being instantiated.
+fn bind_cls(method: &MethodModel, ty: TokenStream) -> TokenStream {
+    if !method
+        .function
+        .params
+        .iter()
+        .any(|p| p.kind == ParamKind::Cls)
+    {
+        return quote!();
+    }
+    quote! {
+        // SAFETY: CPython passes the type being instantiated.
+        let __cls = unsafe { ::pyo3_ft::impl_::pyclass::cls(py, #ty) };
+    }
+}
+
 fn new_slot(method: &MethodModel, self_ty: &Type, class: &str) -> TokenStream {
     let f = &method.function;
     let Extraction { body, call_args } = extraction(f, class, Convention::TupleDict);
     let call = call(method, self_ty, None, call_args);
+    let cls = bind_cls(method, quote!(__subtype.cast()));
     let o = obj();
     slot_def(
         "Py_tp_new",
@@ -174,6 +208,7 @@ fn new_slot(method: &MethodModel, self_ty: &Type, class: &str) -> TokenStream {
             quote!(__subtype: *mut ::pyo3_ft::runtime::ffi::PyTypeObject, __args: #o, __kwargs: #o),
             o.clone(),
             quote! {
+                #cls
                 #body
                 let __result = #call;
                 ::pyo3_ft::impl_::pyclass::new_object::<#self_ty>(py, __subtype, __result)
@@ -186,6 +221,7 @@ fn new_slot(method: &MethodModel, self_ty: &Type, class: &str) -> TokenStream {
 fn new_vectorcall(method: &MethodModel, self_ty: &Type, class: &str) -> TokenStream {
     let Extraction { body, call_args } = extraction(&method.function, class, Convention::Fastcall);
     let call = call(method, self_ty, None, call_args);
+    let cls = bind_cls(method, quote!(__callable));
     let o = obj();
     slot_fn(
         "new_vectorcall",
@@ -193,6 +229,7 @@ fn new_vectorcall(method: &MethodModel, self_ty: &Type, class: &str) -> TokenStr
         o,
         quote! {
             let __nargs = ::pyo3_ft::runtime::ffi::PyVectorcall_NARGS(__nargsf);
+            #cls
             #body
             let __result = #call;
             ::pyo3_ft::impl_::pyclass::new_object::<#self_ty>(py, __callable.cast(), __result)
@@ -211,34 +248,51 @@ fn getter(method: &MethodModel, self_ty: &Type, qualname: &str) -> TokenStream {
     )
 }
 
-fn setter(method: &MethodModel, self_ty: &Type, qualname: &str) -> TokenStream {
+/// The setter of a property: `#[setter]` for a value, `#[deleter]` for
+/// `del obj.name` (null); a missing half raises `AttributeError`.
+fn setter(
+    set: Option<&MethodModel>,
+    delete: Option<&MethodModel>,
+    self_ty: &Type,
+    qualname: &str,
+) -> TokenStream {
     let o = obj();
-    let body = slot_call(method, self_ty, qualname, &[quote!(__value)]);
+    let missing = |message: String| quote!(::std::result::Result::Err(::pyo3_ft::exceptions::PyAttributeError::new_err(#message)));
+    let branch = |m: Option<&MethodModel>, raw: &[TokenStream], otherwise: String| match m {
+        Some(m) => {
+            let body = slot_call(m, self_ty, qualname, raw);
+            quote!({ #body ::pyo3_ft::impl_::pyclass::IntoUnit::into_unit(__result) })
+        }
+        None => missing(otherwise),
+    };
+    let set_branch = branch(
+        set,
+        &[quote!(__value)],
+        format!("attribute {qualname} is read-only"),
+    );
+    let delete_branch = branch(delete, &[], format!("cannot delete attribute {qualname}"));
     slot_fn(
         "set",
         quote!(__slf: #o, __value: #o, _closure: *mut ::std::ffi::c_void),
         quote!(::std::ffi::c_int),
-        quote! {
-            if __value.is_null() {
-                return ::std::result::Result::Err(::pyo3_ft::exceptions::PyAttributeError::new_err(
-                    concat!("cannot delete attribute ", #qualname)));
-            }
-            #body
-            ::pyo3_ft::impl_::pyclass::IntoUnit::into_unit(__result)
-        },
+        quote!(if __value.is_null() { #delete_branch } else { #set_branch }),
     )
 }
 
 fn class_attr(method: &MethodModel, self_ty: &Type, name: &str) -> TokenStream {
     let (binds, args) = bind_params(&method.function);
     let call = call(method, self_ty, None, args);
+    class_attr_def(name, quote!(#binds let __result = #call;))
+}
+
+/// A `ClassAttrDef` whose value is `__result` after `body`.
+fn class_attr_def(name: &str, body: TokenStream) -> TokenStream {
     quote! {
         ::pyo3_ft::pyclass::ClassAttrDef {
             name: #name,
             make: |ty| {
                 let py = ty.py();
-                #binds
-                let __result = #call;
+                #body
                 let __object = ::pyo3_ft::impl_::IntoPyReturn::into_py_return(__result, py)?;
                 // SAFETY: `into_py_return` returns an owned reference.
                 ::std::result::Result::Ok(unsafe { ::pyo3_ft::Bound::from_owned_ptr(py, __object) })
@@ -271,11 +325,26 @@ fn shape(dunder: Dunder) -> Option<Shape> {
     let into_object = quote!(::pyo3_ft::impl_::IntoPyReturn::into_py_return(__result, py));
     Some(match dunder {
         Dunder::Unary(_) => unary(into_object, quote!(#ffi::unaryfunc), o.clone()),
-        Dunder::Next => unary(
-            quote!(::pyo3_ft::impl_::pyclass::IntoIterNext::into_iter_next(
-                __result, py
-            )),
+        Dunder::Next { optional } => unary(
+            if optional {
+                quote!(::pyo3_ft::impl_::pyclass::IntoIterNext::into_iter_next(
+                    __result, py
+                ))
+            } else {
+                into_object
+            },
             quote!(#ffi::iternextfunc),
+            o.clone(),
+        ),
+        Dunder::ANext { optional } => unary(
+            if optional {
+                quote!(::pyo3_ft::impl_::pyclass::IntoAsyncNext::into_async_next(
+                    __result, py
+                ))
+            } else {
+                into_object
+            },
+            quote!(#ffi::unaryfunc),
             o.clone(),
         ),
         Dunder::Hash => unary(
@@ -323,28 +392,18 @@ fn shape(dunder: Dunder) -> Option<Shape> {
 }
 
 /// The slot names a simple dunder fills.
-fn slot_names(dunder: Dunder) -> &'static [&'static str] {
+fn slot_names(dunder: Dunder) -> Vec<&'static str> {
     match dunder {
-        Dunder::Unary(slot) => match slot {
-            "Py_tp_repr" => &["Py_tp_repr"],
-            "Py_tp_str" => &["Py_tp_str"],
-            "Py_tp_iter" => &["Py_tp_iter"],
-            "Py_nb_negative" => &["Py_nb_negative"],
-            "Py_nb_positive" => &["Py_nb_positive"],
-            "Py_nb_absolute" => &["Py_nb_absolute"],
-            "Py_nb_invert" => &["Py_nb_invert"],
-            "Py_nb_int" => &["Py_nb_int"],
-            "Py_nb_float" => &["Py_nb_float"],
-            _ => &["Py_nb_index"],
-        },
-        Dunder::Next => &["Py_tp_iternext"],
-        Dunder::Hash => &["Py_tp_hash"],
-        Dunder::Bool => &["Py_nb_bool"],
-        Dunder::Clear => &["Py_tp_clear"],
-        Dunder::Len => &["Py_mp_length", "Py_sq_length"],
-        Dunder::GetItem => &["Py_mp_subscript"],
-        Dunder::Contains => &["Py_sq_contains"],
-        _ => &[],
+        Dunder::Unary(slot) => vec![slot],
+        Dunder::Next { .. } => vec!["Py_tp_iternext"],
+        Dunder::ANext { .. } => vec!["Py_am_anext"],
+        Dunder::Hash => vec!["Py_tp_hash"],
+        Dunder::Bool => vec!["Py_nb_bool"],
+        Dunder::Clear => vec!["Py_tp_clear"],
+        Dunder::Len => vec!["Py_mp_length", "Py_sq_length"],
+        Dunder::GetItem => vec!["Py_mp_subscript"],
+        Dunder::Contains => vec!["Py_sq_contains"],
+        _ => vec![],
     }
 }
 
@@ -365,183 +424,10 @@ fn simple_slot(
     let func = slot_fn("slot", params, ret, quote!(#body #convert));
     Some(
         slot_names(dunder)
-            .iter()
+            .into_iter()
             .map(|slot| slot_def(slot, c_type.clone(), func.clone()))
             .collect(),
     )
-}
-
-/// Extraction of the one "other" argument of an operator: a value that
-/// does not convert makes the operator return `NotImplemented`.
-fn operator_call(
-    method: &MethodModel,
-    self_ty: &Type,
-    qualname: &str,
-    slf: TokenStream,
-    other: TokenStream,
-    extra: Option<TokenStream>,
-) -> TokenStream {
-    let (bind_self, self_arg) = receiver(method, self_ty, qualname);
-    let mut args = Vec::new();
-    let mut binds = Vec::new();
-    let mut first_arg = true;
-    for param in &method.function.params {
-        let ty = &param.ty;
-        match param.kind {
-            ParamKind::Python => args.push(quote!(py)),
-            ParamKind::Arg(_) if first_arg => {
-                first_arg = false;
-                binds.push(quote! {
-                    // SAFETY: CPython passes a live operand.
-                    let __other = unsafe { ::pyo3_ft::Borrowed::<::pyo3_ft::types::PyAny>::from_ptr(py, #other) };
-                    let __other: #ty = match ::pyo3_ft::FromPyObject::extract(__other) {
-                        ::std::result::Result::Ok(value) => value,
-                        ::std::result::Result::Err(_) => return ::std::result::Result::Ok(::pyo3_ft::impl_::pyclass::not_implemented(py)),
-                    };
-                });
-                args.push(quote!(__other));
-            }
-            _ => args.push(extra.clone().unwrap_or_default()),
-        }
-    }
-    let call = call(method, self_ty, self_arg, args);
-    quote! {{
-        let __slf = #slf;
-        #bind_self
-        #(#binds)*
-        ::pyo3_ft::impl_::IntoPyReturn::into_py_return(#call, py)
-    }}
-}
-
-/// `tp_richcompare` from `__richcmp__` or the individual comparisons.
-fn richcmp_slot(
-    items: &Items,
-    methods: &[MethodModel],
-    self_ty: &Type,
-    class: &str,
-) -> Option<TokenStream> {
-    let o = obj();
-    let body = if let Some(index) = items.richcmp {
-        let m = &methods[index];
-        let op =
-            quote!(::pyo3_ft::types::CompareOp::from_raw(__op)
-                .expect("CPython passes a valid comparison"));
-        operator_call(
-            m,
-            self_ty,
-            &format!("{class}.__richcmp__"),
-            quote!(__slf),
-            quote!(__other),
-            Some(op),
-        )
-    } else if !items.compare.is_empty() {
-        let arms = items.compare.iter().map(|(op, index)| {
-            let m = &methods[*index];
-            let op = format_ident!("{}", op);
-            let call = operator_call(
-                m,
-                self_ty,
-                &format!("{class}.{}", m.function.python_name),
-                quote!(__slf),
-                quote!(__other),
-                None,
-            );
-            quote!(::std::option::Option::Some(::pyo3_ft::types::CompareOp::#op) => #call,)
-        });
-        let ne_from_eq = match (
-            items.compare.iter().find(|(op, _)| *op == "Eq"),
-            items.compare.iter().any(|(op, _)| *op == "Ne"),
-        ) {
-            (Some((_, index)), false) => {
-                let m = &methods[*index];
-                let call = operator_call(
-                    m,
-                    self_ty,
-                    &format!("{class}.__eq__"),
-                    quote!(__slf),
-                    quote!(__other),
-                    None,
-                );
-                quote! {
-                    ::std::option::Option::Some(::pyo3_ft::types::CompareOp::Ne) => {
-                        let __eq: ::pyo3_ft::PyResult<*mut ::pyo3_ft::runtime::ffi::PyObject> = #call;
-                        ::std::result::Result::Ok(::pyo3_ft::impl_::pyclass::invert_eq(py, __eq?))
-                    }
-                }
-            }
-            _ => quote!(),
-        };
-        quote! {
-            match ::pyo3_ft::types::CompareOp::from_raw(__op) {
-                #(#arms)*
-                #ne_from_eq
-                _ => ::std::result::Result::Ok(::pyo3_ft::impl_::pyclass::not_implemented(py)),
-            }
-        }
-    } else {
-        return None;
-    };
-    let func = slot_fn(
-        "richcmp",
-        quote!(__slf: #o, __other: #o, __op: ::std::ffi::c_int),
-        o,
-        body,
-    );
-    Some(slot_def(
-        "Py_tp_richcompare",
-        quote!(::pyo3_ft::runtime::ffi::richcmpfunc),
-        func,
-    ))
-}
-
-/// One binary operator slot from `__op__` and/or `__rop__`: CPython calls
-/// it with the operands in source order, either of which may be ours.
-fn binary_slot(
-    slot: &str,
-    forward: Option<&MethodModel>,
-    reflected: Option<&MethodModel>,
-    self_ty: &Type,
-    class: &str,
-) -> TokenStream {
-    let o = obj();
-    let is_ours = |operand: TokenStream| {
-        quote! {
-            // SAFETY: CPython passes live operands.
-            <#self_ty as ::pyo3_ft::type_info::PyTypeInfo>::is_type_of(&*unsafe { ::pyo3_ft::Borrowed::<::pyo3_ft::types::PyAny>::from_ptr(py, #operand) })
-        }
-    };
-    let (a_ours, b_ours) = (is_ours(quote!(__a)), is_ours(quote!(__b)));
-    let not_implemented = quote!(::std::result::Result::Ok(
-        ::pyo3_ft::impl_::pyclass::not_implemented(py)
-    ));
-    let qual = |m: &MethodModel| format!("{class}.{}", m.function.python_name);
-    let reflected_call = match reflected {
-        Some(m) => {
-            let call = operator_call(m, self_ty, &qual(m), quote!(__b), quote!(__a), None);
-            quote!(if #b_ours { #call } else { #not_implemented })
-        }
-        None => not_implemented.clone(),
-    };
-    let body = match forward {
-        Some(m) => {
-            let call = operator_call(m, self_ty, &qual(m), quote!(__a), quote!(__b), None);
-            quote! {
-                if #a_ours {
-                    let __forward: ::pyo3_ft::PyResult<#o> = #call;
-                    let __forward = __forward?;
-                    if __forward != ::pyo3_ft::runtime::ffi::Py_NotImplemented() {
-                        return ::std::result::Result::Ok(__forward);
-                    }
-                    // SAFETY: `__forward` is an owned reference to NotImplemented.
-                    unsafe { ::pyo3_ft::runtime::ffi::Py_DECREF(__forward) };
-                }
-                #reflected_call
-            }
-        }
-        None => reflected_call,
-    };
-    let func = slot_fn("binary", quote!(__a: #o, __b: #o), o, body);
-    slot_def(slot, quote!(::pyo3_ft::runtime::ffi::binaryfunc), func)
 }
 
 /// `mp_ass_subscript` from `__setitem__` and/or `__delitem__`.
@@ -583,23 +469,116 @@ fn ass_subscript_slot(
     )
 }
 
-/// `tp_call` from `__call__(self, ...)`, with full argument parsing.
-fn call_slot(method: &MethodModel, self_ty: &Type, class: &str) -> TokenStream {
-    let qualname = format!("{class}.__call__");
+/// `tp_call` from `__call__(self, ...)`, or `tp_init` from
+/// `__init__(self, ...)`, with full argument parsing.
+fn call_slot(method: &MethodModel, self_ty: &Type, class: &str, init: bool) -> TokenStream {
+    let qualname = format!("{class}.{}", method.function.python_name);
     let (bind_self, self_arg) = receiver(method, self_ty, &qualname);
     let Extraction { body, call_args } =
         extraction(&method.function, &qualname, Convention::TupleDict);
-    let call = call(method, self_ty, self_arg, call_args);
+    let call_expr = call(method, self_ty, self_arg, call_args);
     let o = obj();
+    let params = quote!(__slf: #o, __args: #o, __kwargs: #o);
+    let call = quote!(#bind_self #body);
+    if init {
+        let func = slot_fn(
+            "init",
+            params,
+            quote!(::std::ffi::c_int),
+            quote!(#call ::pyo3_ft::impl_::pyclass::IntoUnit::into_unit(#call_expr)),
+        );
+        return slot_def(
+            "Py_tp_init",
+            quote!(::pyo3_ft::runtime::ffi::initproc),
+            func,
+        );
+    }
     let func = slot_fn(
         "call",
-        quote!(__slf: #o, __args: #o, __kwargs: #o),
+        params,
         o,
-        quote!(#bind_self #body ::pyo3_ft::impl_::IntoPyReturn::into_py_return(#call, py)),
+        quote!(#call ::pyo3_ft::impl_::IntoPyReturn::into_py_return(#call_expr, py)),
     );
     slot_def(
         "Py_tp_call",
         quote!(::pyo3_ft::runtime::ffi::ternaryfunc),
+        func,
+    )
+}
+
+/// `tp_getattro` from `__getattribute__` and/or `__getattr__`: the first
+/// (or the normal lookup) runs, and `__getattr__` only after an
+/// `AttributeError`.
+fn getattro_slot(
+    getattribute: Option<&MethodModel>,
+    getattr: Option<&MethodModel>,
+    self_ty: &Type,
+    class: &str,
+) -> TokenStream {
+    let call = |m: &MethodModel| {
+        let qualname = format!("{class}.{}", m.function.python_name);
+        let body = slot_call(m, self_ty, &qualname, &[quote!(__name)]);
+        quote!({ #body ::pyo3_ft::impl_::IntoPyReturn::into_py_return(__result, py) })
+    };
+    let first = match getattribute {
+        Some(m) => call(m),
+        // SAFETY: CPython passes a live object and name.
+        None => quote!(unsafe { ::pyo3_ft::impl_::pyclass::generic_getattr(py, __slf, __name) }),
+    };
+    let body = match getattr {
+        Some(m) => {
+            let fallback = call(m);
+            quote! {
+                let __first: ::pyo3_ft::PyResult<*mut ::pyo3_ft::runtime::ffi::PyObject> = #first;
+                match __first {
+                    ::std::result::Result::Err(__err) if ::pyo3_ft::impl_::pyclass::is_attribute_error(py, &__err) => #fallback,
+                    __other => __other,
+                }
+            }
+        }
+        None => first,
+    };
+    let o = obj();
+    let func = slot_fn("getattro", quote!(__slf: #o, __name: #o), o, body);
+    slot_def(
+        "Py_tp_getattro",
+        quote!(::pyo3_ft::runtime::ffi::getattrofunc),
+        func,
+    )
+}
+
+/// `tp_setattro` from `__setattr__` and/or `__delattr__`; the half a
+/// class does not define does what `object` does.
+fn setattro_slot(
+    set: Option<&MethodModel>,
+    delete: Option<&MethodModel>,
+    self_ty: &Type,
+    class: &str,
+) -> TokenStream {
+    let branch = |m: Option<&MethodModel>, raw: &[TokenStream]| match m {
+        Some(m) => {
+            let qualname = format!("{class}.{}", m.function.python_name);
+            let body = slot_call(m, self_ty, &qualname, raw);
+            quote!({ #body ::pyo3_ft::impl_::pyclass::IntoUnit::into_unit(__result) })
+        }
+        // SAFETY: CPython passes a live object and name, and a live value
+        // or null.
+        None => quote!(unsafe {
+            ::pyo3_ft::impl_::pyclass::generic_setattr(py, __slf, __name, __value)
+        }),
+    };
+    let set_branch = branch(set, &[quote!(__name), quote!(__value)]);
+    let delete_branch = branch(delete, &[quote!(__name)]);
+    let o = obj();
+    let func = slot_fn(
+        "setattro",
+        quote!(__slf: #o, __name: #o, __value: #o),
+        quote!(::std::ffi::c_int),
+        quote!(if __value.is_null() { #delete_branch } else { #set_branch }),
+    );
+    slot_def(
+        "Py_tp_setattro",
+        quote!(::pyo3_ft::runtime::ffi::setattrofunc),
         func,
     )
 }
@@ -633,36 +612,52 @@ fn collect(model: &MethodsModel) -> Items {
                 items.methods.push(method_def(method, self_ty, class));
             }
             MethodRole::New => {
-                items.new_signature = Some(parameters(&method.function.signature, None));
+                items.new_signature = new_text_signature(&method.function);
                 items.slots.push(new_slot(method, self_ty, class));
                 items.new_vectorcall = Some(new_vectorcall(method, self_ty, class));
             }
             MethodRole::Getter(name) => {
-                let entry = items.getsets.entry(name.clone()).or_default();
-                entry.0 = Some(getter(method, self_ty, &format!("{class}.{name}")));
-                entry.2 = method.function.doc.clone();
+                items.getsets.entry(name.clone()).or_default().get = Some(index)
             }
             MethodRole::Setter(name) => {
-                items.getsets.entry(name.clone()).or_default().1 =
-                    Some(setter(method, self_ty, &format!("{class}.{name}")));
+                items.getsets.entry(name.clone()).or_default().set = Some(index)
+            }
+            MethodRole::Deleter(name) => {
+                items.getsets.entry(name.clone()).or_default().delete = Some(index)
             }
             MethodRole::ClassAttr(name) => {
                 items.class_attrs.push(class_attr(method, self_ty, name))
             }
             MethodRole::Slot(dunder) => match dunder {
-                Dunder::RichCmp => items.richcmp = Some(index),
-                Dunder::Compare(op) => items.compare.push((op, index)),
+                Dunder::RichCmp => items.operators.richcmp = Some(index),
+                Dunder::Compare(op) => items.operators.compare.push((op, index)),
                 Dunder::Binary(slot, reflected) => {
-                    let entry = items.binary.entry(slot).or_default();
+                    let entry = items.operators.binary.entry(slot).or_default();
                     if *reflected {
                         entry.1 = Some(index);
                     } else {
                         entry.0 = Some(index);
                     }
                 }
+                Dunder::Pow(reflected) => {
+                    let entry = items.operators.binary.entry("Py_nb_power").or_default();
+                    if *reflected {
+                        entry.1 = Some(index);
+                    } else {
+                        entry.0 = Some(index);
+                    }
+                }
+                Dunder::InPlace(slot) => items
+                    .slots
+                    .push(in_place_slot(slot, method, self_ty, class)),
                 Dunder::SetItem => items.setitem = Some(index),
                 Dunder::DelItem => items.delitem = Some(index),
-                Dunder::Call => items.slots.push(call_slot(method, self_ty, class)),
+                Dunder::GetAttribute => items.getattribute = Some(index),
+                Dunder::GetAttr => items.getattr = Some(index),
+                Dunder::SetAttr => items.setattr = Some(index),
+                Dunder::DelAttr => items.delattr = Some(index),
+                Dunder::Call => items.slots.push(call_slot(method, self_ty, class, false)),
+                Dunder::Init => items.slots.push(call_slot(method, self_ty, class, true)),
                 Dunder::Traverse => {
                     items.slots.push(slot_def(
                         "Py_tp_traverse",
@@ -670,13 +665,51 @@ fn collect(model: &MethodsModel) -> Items {
                         traverse_slot(method, self_ty),
                     ));
                 }
-                simple => items
-                    .slots
-                    .extend(simple_slot(method, self_ty, &qualname, *simple).unwrap_or_default()),
+                simple @ (Dunder::Unary(_)
+                | Dunder::Next { .. }
+                | Dunder::ANext { .. }
+                | Dunder::Hash
+                | Dunder::Bool
+                | Dunder::Len
+                | Dunder::GetItem
+                | Dunder::Contains
+                | Dunder::Clear) => items.slots.extend(
+                    simple_slot(method, self_ty, &qualname, *simple)
+                        .expect("every simple dunder has a shape"),
+                ),
             },
         }
     }
+    for constant in &model.consts {
+        let ident = &constant.ident;
+        let body = quote!(let __result = <#self_ty>::#ident;);
+        items
+            .class_attrs
+            .push(class_attr_def(&constant.python_name, body));
+    }
     items
+}
+
+/// The parameters in the class's `__text_signature__`: from `#[new]`'s
+/// signature, or its `text_signature = "(...)"` without the parentheses.
+fn new_text_signature(f: &FnModel) -> Option<String> {
+    match &f.text_signature {
+        None => Some(parameters(&f.signature, None)),
+        Some(None) => None,
+        Some(Some(text)) => {
+            let text = text.trim();
+            let inner = text.strip_prefix('(').and_then(|t| t.strip_suffix(')'));
+            Some(inner.unwrap_or(text).to_owned())
+        }
+    }
+}
+
+/// `Some(expr)` / `None` tokens.
+fn option(value: Option<TokenStream>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::std::option::Option::Some(#value)),
+        None => quote!(::std::option::Option::None),
+    }
 }
 
 pub fn expand(model: &MethodsModel, item: &ItemImpl) -> TokenStream {
@@ -684,10 +717,10 @@ pub fn expand(model: &MethodsModel, item: &ItemImpl) -> TokenStream {
     let class = &model.class_name;
     let mut items = collect(model);
     let at = |index: Option<usize>| index.map(|i| &model.methods[i]);
-    if let Some(slot) = richcmp_slot(&items, &model.methods, self_ty, class) {
+    if let Some(slot) = richcmp_slot(&items.operators, &model.methods, self_ty, class) {
         items.slots.push(slot);
     }
-    for (slot, (forward, reflected)) in &items.binary {
+    for (slot, (forward, reflected)) in &items.operators.binary {
         let slot = binary_slot(slot, at(*forward), at(*reflected), self_ty, class);
         items.slots.push(slot);
     }
@@ -699,17 +732,26 @@ pub fn expand(model: &MethodsModel, item: &ItemImpl) -> TokenStream {
             class,
         ));
     }
-    let getsets = items.getsets.iter().map(|(name, (get, set, doc))| {
-        let none = quote!(::std::option::Option::None);
-        let get = get
-            .as_ref()
-            .map_or(none.clone(), |g| quote!(::std::option::Option::Some(#g)));
-        let set = set
-            .as_ref()
-            .map_or(none, |s| quote!(::std::option::Option::Some(#s)));
-        let (name, doc) = (c_str(name), c_str(doc));
+    if items.getattribute.is_some() || items.getattr.is_some() {
+        let (first, fallback) = (at(items.getattribute), at(items.getattr));
+        items
+            .slots
+            .push(getattro_slot(first, fallback, self_ty, class));
+    }
+    if items.setattr.is_some() || items.delattr.is_some() {
+        let (set, delete) = (at(items.setattr), at(items.delattr));
+        items.slots.push(setattro_slot(set, delete, self_ty, class));
+    }
+    let getsets = items.getsets.iter().map(|(name, property)| {
+        let qualname = format!("{class}.{name}");
+        let get = at(property.get).map(|m| getter(m, self_ty, &qualname));
+        let set = (property.set.is_some() || property.delete.is_some())
+            .then(|| setter(at(property.set), at(property.delete), self_ty, &qualname));
+        let doc = at(property.get).map_or("", |m| m.function.doc.as_str());
+        let (get, set, name, doc) = (option(get), option(set), c_str(name), c_str(doc));
         quote!(::pyo3_ft::pyclass::GetSetDef { name: #name, get: #get, set: #set, doc: #doc })
     });
+    let getsets: Vec<TokenStream> = getsets.collect();
     let Items {
         methods,
         slots,
@@ -717,30 +759,24 @@ pub fn expand(model: &MethodsModel, item: &ItemImpl) -> TokenStream {
         new_signature,
         new_vectorcall,
         ..
-    } = &items;
-    let new_vectorcall = match new_vectorcall {
-        Some(f) => quote!(::std::option::Option::Some(#f)),
-        None => quote!(::std::option::Option::None),
-    };
-    let new_signature = match new_signature {
-        Some(sig) => quote!(::std::option::Option::Some(#sig)),
-        None => quote!(::std::option::Option::None),
-    };
+    } = items;
+    let new_vectorcall = option(new_vectorcall);
+    let new_signature = option(new_signature.map(|sig| quote!(#sig)));
     quote! {
         #item
 
-        impl ::pyo3_ft::pyclass::PyMethodsItems<#self_ty> for ::pyo3_ft::pyclass::ItemsCollector<#self_ty> {
-            fn methods_items(self) -> &'static ::pyo3_ft::pyclass::PyClassItems {
-                static __ITEMS: ::pyo3_ft::pyclass::PyClassItems = ::pyo3_ft::pyclass::PyClassItems {
-                    methods: &[#(#methods),*],
-                    getsets: &[#(#getsets),*],
-                    slots: &[#(#slots),*],
-                    class_attrs: &[#(#class_attrs),*],
-                    new_text_signature: #new_signature,
-                    new_vectorcall: #new_vectorcall,
-                };
-                &__ITEMS
+        const _: () = {
+            static __ITEMS: ::pyo3_ft::pyclass::PyClassItems = ::pyo3_ft::pyclass::PyClassItems {
+                methods: &[#(#methods),*],
+                getsets: &[#(#getsets),*],
+                slots: &[#(#slots),*],
+                class_attrs: &[#(#class_attrs),*],
+                new_text_signature: #new_signature,
+                new_vectorcall: #new_vectorcall,
+            };
+            ::pyo3_ft::inventory::submit! {
+                ::pyo3_ft::pyclass::MethodsBlock::new::<#self_ty>(&__ITEMS)
             }
-        }
+        };
     }
 }

@@ -9,6 +9,7 @@ pub mod enums;
 pub mod function;
 pub mod methods;
 pub mod module;
+pub mod operators;
 pub mod text_signature;
 
 use std::ffi::CString;

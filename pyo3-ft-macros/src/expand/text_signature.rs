@@ -3,7 +3,7 @@
 
 use syn::{Expr, Lit, UnOp};
 
-use crate::model::function::{SigParam, Signature};
+use crate::model::function::{FnModel, SigParam, Signature};
 
 /// Python source for a default, when it is a literal Python understands;
 /// `...` otherwise (the value exists, but only Rust can spell it).
@@ -80,7 +80,15 @@ pub fn parameters(signature: &Signature, first: Option<&str>) -> String {
     parts.join(", ")
 }
 
-/// The docstring CPython expects: `name(params)\n--\n\n` then the text.
-pub fn docstring(name: &str, parameters: &str, doc: &str) -> String {
-    format!("{name}({parameters})\n--\n\n{doc}")
+/// The docstring CPython expects: `name(params)\n--\n\n` then the text,
+/// `params` derived from the signature (with `first`, e.g. `$self`, in
+/// front) or given as `text_signature = "(...)"`; `text_signature = None`
+/// leaves the text alone.
+pub fn docstring(f: &FnModel, first: Option<&str>) -> String {
+    let (name, doc) = (&f.python_name, &f.doc);
+    match &f.text_signature {
+        None => format!("{name}({})\n--\n\n{doc}", parameters(&f.signature, first)),
+        Some(Some(text)) => format!("{name}{text}\n--\n\n{doc}"),
+        Some(None) => doc.clone(),
+    }
 }

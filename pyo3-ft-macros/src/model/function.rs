@@ -6,7 +6,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Expr, FnArg, Ident, Pat, Type};
 
-use crate::attrs::{doc_text, AttrOption};
+use crate::attrs::{doc_text, take_py_attrs, AttrOption};
 use crate::ctxt::Ctxt;
 use crate::model::signature::{SignatureItem, SignatureSpec};
 
@@ -19,8 +19,9 @@ pub enum Receiver {
     Shared(Span),
     /// `&mut self`.
     Exclusive(Span),
-    /// `slf: PyRef<'_, Self>`, `slf: PyRefMut<'_, Self>` or
-    /// `slf: &Bound<'_, Self>`: a first parameter named `slf`.
+    /// `slf: PyRef<'_, Self>`, `PyRefMut<'_, Self>`, `Bound<'_, Self>` or
+    /// `&Bound<'_, Self>`: a first parameter named `slf`, or of one of
+    /// those types under any name.
     Typed(Box<Type>),
     /// `self` by value or another form we do not support.
     Unsupported(Span),
@@ -48,6 +49,9 @@ pub struct RustParam {
     pub ident: Ident,
     pub ty: Type,
     pub kind: ParamKind,
+    /// `#[pyo3(from_py_with = path)]`: converts the argument instead of
+    /// `FromPyObject`.
+    pub from_py_with: Option<Expr>,
 }
 
 /// One Python parameter.
@@ -96,16 +100,33 @@ pub struct FnModel {
     pub rust_name: Ident,
     pub python_name: String,
     pub doc: String,
+    /// `text_signature = "(...)"` (`Some(None)`: `text_signature = None`,
+    /// no signature at all); `None` derives it from the signature.
+    pub text_signature: Option<Option<String>>,
     pub receiver: Receiver,
     pub params: Vec<RustParam>,
     pub signature: Signature,
 }
 
-/// Options of `#[pyfunction(...)]` / `#[py(...)]` on a function.
+/// Options of `#[pyfunction(...)]` / `#[pyo3(...)]` on a function.
 #[derive(Default)]
 pub struct FnOptions {
     pub name: Option<syn::LitStr>,
     pub signature: Option<SignatureSpec>,
+    pub text_signature: Option<Option<syn::LitStr>>,
+}
+
+/// What we say about a PyO3 option of functions that pyo3-ft does not
+/// take, or `None` for a word PyO3 does not know either.
+fn unsupported_fn_option(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "pass_module" => "`pass_module` is not supported: take the module you need as an argument, or look it up with `PyModule::import`",
+        "crate" => "`crate = \"...\"` is not needed: the generated code names `::pyo3_ft` itself, so a renamed dependency must keep the name `pyo3_ft`",
+        "warn" => "`warn(...)` is not supported: raise the warning in the function body with `PyErr::warn`",
+        "get" | "set" => "`get` and `set` go on fields of a `#[pyclass]` struct; a method becomes a property with `#[getter]` / `#[setter]`",
+        "from_py_with" => "`from_py_with` goes on a parameter: `#[pyo3(from_py_with = path)] value: T`",
+        _ => return None,
+    })
 }
 
 impl FnOptions {
@@ -121,18 +142,59 @@ impl FnOptions {
             match option {
                 AttrOption::Str(key, value) if key == "name" => parsed.name = Some(value),
                 AttrOption::Signature(_, spec) => parsed.signature = Some(spec),
+                AttrOption::Str(key, value) if key == "text_signature" => {
+                    parsed.text_signature = Some(Some(value))
+                }
+                AttrOption::Expr(key, Expr::Path(path))
+                    if key == "text_signature" && path.path.is_ident("None") =>
+                {
+                    parsed.text_signature = Some(None)
+                }
                 option if other(&option) => {}
-                option => cx.error_spanned_by(
-                    option.key(),
-                    format!(
-                        "unknown option `{}`; expected `name = \"...\"` or `signature = (...)`",
-                        option.key()
-                    ),
-                ),
+                option => {
+                    let key = option.key();
+                    match unsupported_fn_option(&key.to_string()) {
+                        Some(message) => cx.error_spanned_by(key, message),
+                        None => cx.error_spanned_by(
+                            key,
+                            format!(
+                                "unknown option `{key}`; expected `name = \"...\"`, `signature = (...)` or `text_signature = \"(...)\"`"
+                            ),
+                        ),
+                    }
+                }
             }
         }
         parsed
     }
+}
+
+/// Options of `#[pyo3(...)]` on one parameter.
+fn param_options(cx: &Ctxt, attrs: &mut Vec<syn::Attribute>) -> Option<Expr> {
+    let options = take_py_attrs(attrs).unwrap_or_else(|err| {
+        cx.syn_error(err);
+        Vec::new()
+    });
+    let mut from_py_with = None;
+    for option in options {
+        match option {
+            AttrOption::Expr(key, path) if key == "from_py_with" => from_py_with = Some(path),
+            AttrOption::Str(key, value) if key == "from_py_with" => cx.error_spanned_by(
+                value,
+                "write the function as a path: `from_py_with = my_module::extract`",
+            ),
+            option => {
+                let key = option.key();
+                let message = match key.to_string().as_str() {
+                    "default" => "a parameter's default goes in the function's `signature = (name = value)`".to_owned(),
+                    "cancel_handle" => "`cancel_handle` is not supported: `async fn` cannot be called from Python yet".to_owned(),
+                    _ => format!("unknown parameter option `{key}`; expected `from_py_with = path`"),
+                };
+                cx.error_spanned_by(key, message);
+            }
+        }
+    }
+    from_py_with
 }
 
 /// `true` for a type whose last path segment is `name`.
@@ -144,18 +206,59 @@ pub fn is_type_named(ty: &Type, name: &str) -> bool {
     }
 }
 
+/// A typed receiver as PyO3 spells it: `PyRef<'_, Self>`,
+/// `PyRefMut<'_, Self>`, `Bound<'_, Self>` or `&Bound<'_, Self>`, with
+/// `Self` or the class's own name.
+fn is_receiver_type(ty: &Type, class: &str) -> bool {
+    let ty = match ty {
+        Type::Reference(reference) => &*reference.elem,
+        ty => ty,
+    };
+    let Type::Path(path) = ty else {
+        return false;
+    };
+    let Some(last) = path.path.segments.last() else {
+        return false;
+    };
+    if !["PyRef", "PyRefMut", "Bound"]
+        .iter()
+        .any(|n| last.ident == n)
+    {
+        return false;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    args.args.iter().any(|arg| match arg {
+        syn::GenericArgument::Type(Type::Path(inner)) => inner
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "Self" || s.ident == class),
+        _ => false,
+    })
+}
+
 impl FnModel {
-    /// Builds the model from a Rust signature; problems go to `cx`.
+    /// Builds the model from a Rust signature, taking the `#[pyo3(...)]`
+    /// attributes off its parameters; problems go to `cx`. `class` is the
+    /// class of a method that takes `self`, whose first parameter may then
+    /// be a typed receiver under any name.
     pub fn new(
         cx: &Ctxt,
-        sig: &syn::Signature,
+        sig: &mut syn::Signature,
         attrs: &[syn::Attribute],
         options: FnOptions,
+        class: Option<&str>,
     ) -> Self {
         let mut receiver = Receiver::None;
         let mut params = Vec::new();
-        for input in &sig.inputs {
-            match input {
+        for input in &mut sig.inputs {
+            let from_py_with = match input {
+                FnArg::Typed(typed) => param_options(cx, &mut typed.attrs),
+                FnArg::Receiver(_) => None,
+            };
+            match &*input {
                 FnArg::Receiver(r) if r.reference.is_some() && r.mutability.is_some() => {
                     receiver = Receiver::Exclusive(r.span())
                 }
@@ -165,7 +268,8 @@ impl FnModel {
                 FnArg::Receiver(r) => receiver = Receiver::Unsupported(r.span()),
                 FnArg::Typed(typed) => match &*typed.pat {
                     Pat::Ident(pat)
-                        if pat.ident == "slf"
+                        if (pat.ident == "slf"
+                            || class.is_some_and(|c| is_receiver_type(&typed.ty, c)))
                             && params.is_empty()
                             && matches!(receiver, Receiver::None) =>
                     {
@@ -179,6 +283,7 @@ impl FnModel {
                         } else {
                             ParamKind::Unmapped
                         },
+                        from_py_with,
                     }),
                     other => cx.error_spanned_by(
                         other,
@@ -195,6 +300,9 @@ impl FnModel {
             rust_name: sig.ident.clone(),
             python_name,
             doc: doc_text(attrs),
+            text_signature: options
+                .text_signature
+                .map(|text| text.as_ref().map(syn::LitStr::value)),
             receiver,
             params,
             signature: Signature::default(),

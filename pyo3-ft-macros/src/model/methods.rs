@@ -13,8 +13,16 @@ use crate::model::function::{FnModel, FnOptions, ParamKind, Receiver};
 pub enum Dunder {
     /// `(self) -> object`: `__repr__`, `__neg__`, ... with its slot number name.
     Unary(&'static str),
-    /// `__next__`: `None` ends the iteration.
-    Next,
+    /// `__next__`; `optional` when it returns an `Option`, whose `None`
+    /// ends the iteration.
+    Next {
+        optional: bool,
+    },
+    /// `__anext__`; `optional` when it returns an `Option`, whose `None`
+    /// raises `StopAsyncIteration`.
+    ANext {
+        optional: bool,
+    },
     Hash,
     Bool,
     Len,
@@ -23,18 +31,99 @@ pub enum Dunder {
     DelItem,
     Contains,
     Call,
+    /// `__init__(self, ...)`, run after `#[new]`.
+    Init,
+    /// `__getattribute__(self, name)`: every attribute lookup.
+    GetAttribute,
+    /// `__getattr__(self, name)`: lookups the normal ones do not find.
+    GetAttr,
+    SetAttr,
+    DelAttr,
     /// `__richcmp__(other, op)`.
     RichCmp,
     /// `__eq__`, `__lt__`, ...: the `CompareOp` variant name.
     Compare(&'static str),
     /// A binary operator: slot name, and whether this is the reflected form.
     Binary(&'static str, bool),
+    /// `__pow__` / `__rpow__` (reflected): the ternary `nb_power`.
+    Pow(bool),
+    /// An in-place operator (`__iadd__`, ...; `__ipow__` is ternary): its
+    /// slot name.
+    InPlace(&'static str),
     Traverse,
     Clear,
 }
 
-/// The magic methods pyo3-ft maps onto type slots.
-pub fn dunder(name: &str) -> Option<Dunder> {
+/// The binary operators: the name between the underscores, and the slot.
+const BINARY: &[(&str, &str)] = &[
+    ("add", "Py_nb_add"),
+    ("sub", "Py_nb_subtract"),
+    ("mul", "Py_nb_multiply"),
+    ("matmul", "Py_nb_matrix_multiply"),
+    ("truediv", "Py_nb_true_divide"),
+    ("floordiv", "Py_nb_floor_divide"),
+    ("mod", "Py_nb_remainder"),
+    ("divmod", "Py_nb_divmod"),
+    ("lshift", "Py_nb_lshift"),
+    ("rshift", "Py_nb_rshift"),
+    ("and", "Py_nb_and"),
+    ("or", "Py_nb_or"),
+    ("xor", "Py_nb_xor"),
+];
+
+/// The in-place operators and their slots.
+const IN_PLACE: &[(&str, &str)] = &[
+    ("__iadd__", "Py_nb_inplace_add"),
+    ("__isub__", "Py_nb_inplace_subtract"),
+    ("__imul__", "Py_nb_inplace_multiply"),
+    ("__imatmul__", "Py_nb_inplace_matrix_multiply"),
+    ("__itruediv__", "Py_nb_inplace_true_divide"),
+    ("__ifloordiv__", "Py_nb_inplace_floor_divide"),
+    ("__imod__", "Py_nb_inplace_remainder"),
+    ("__ilshift__", "Py_nb_inplace_lshift"),
+    ("__irshift__", "Py_nb_inplace_rshift"),
+    ("__iand__", "Py_nb_inplace_and"),
+    ("__ior__", "Py_nb_inplace_or"),
+    ("__ixor__", "Py_nb_inplace_xor"),
+    ("__ipow__", "Py_nb_inplace_power"),
+];
+
+/// Magic methods Python looks up by name on the type (`copy.copy`,
+/// `pickle`, `with`, `format()`, ...): they stay plain methods.
+const PLAIN_DUNDERS: &[&str] = &[
+    "__format__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__getstate__",
+    "__setstate__",
+    "__getnewargs__",
+    "__getnewargs_ex__",
+    "__copy__",
+    "__deepcopy__",
+    "__sizeof__",
+    "__dir__",
+    "__reversed__",
+    "__round__",
+    "__trunc__",
+    "__floor__",
+    "__ceil__",
+    "__complex__",
+    "__bytes__",
+    "__fspath__",
+    "__length_hint__",
+    "__enter__",
+    "__exit__",
+    "__aenter__",
+    "__aexit__",
+    "__class_getitem__",
+    "__missing__",
+    "__instancecheck__",
+    "__subclasscheck__",
+];
+
+/// The magic methods pyo3-ft maps onto type slots; `returns_option` tells
+/// `__next__` and `__anext__` how to end.
+pub fn dunder(name: &str, returns_option: bool) -> Option<Dunder> {
     let unary = [
         ("__repr__", "Py_tp_repr"),
         ("__str__", "Py_tp_str"),
@@ -46,21 +135,8 @@ pub fn dunder(name: &str) -> Option<Dunder> {
         ("__int__", "Py_nb_int"),
         ("__float__", "Py_nb_float"),
         ("__index__", "Py_nb_index"),
-    ];
-    let binary = [
-        ("add", "Py_nb_add"),
-        ("sub", "Py_nb_subtract"),
-        ("mul", "Py_nb_multiply"),
-        ("matmul", "Py_nb_matrix_multiply"),
-        ("truediv", "Py_nb_true_divide"),
-        ("floordiv", "Py_nb_floor_divide"),
-        ("mod", "Py_nb_remainder"),
-        ("divmod", "Py_nb_divmod"),
-        ("lshift", "Py_nb_lshift"),
-        ("rshift", "Py_nb_rshift"),
-        ("and", "Py_nb_and"),
-        ("or", "Py_nb_or"),
-        ("xor", "Py_nb_xor"),
+        ("__await__", "Py_am_await"),
+        ("__aiter__", "Py_am_aiter"),
     ];
     let compare = [
         ("__eq__", "Eq"),
@@ -76,7 +152,10 @@ pub fn dunder(name: &str) -> Option<Dunder> {
     if let Some((_, op)) = compare.iter().find(|(n, _)| *n == name) {
         return Some(Dunder::Compare(op));
     }
-    for (op, slot) in binary {
+    if let Some((_, slot)) = IN_PLACE.iter().find(|(n, _)| *n == name) {
+        return Some(Dunder::InPlace(slot));
+    }
+    for (op, slot) in BINARY {
         if name == format!("__{op}__") {
             return Some(Dunder::Binary(slot, false));
         }
@@ -85,7 +164,14 @@ pub fn dunder(name: &str) -> Option<Dunder> {
         }
     }
     Some(match name {
-        "__next__" => Dunder::Next,
+        "__next__" => Dunder::Next {
+            optional: returns_option,
+        },
+        "__anext__" => Dunder::ANext {
+            optional: returns_option,
+        },
+        "__pow__" => Dunder::Pow(false),
+        "__rpow__" => Dunder::Pow(true),
         "__hash__" => Dunder::Hash,
         "__bool__" => Dunder::Bool,
         "__len__" => Dunder::Len,
@@ -94,11 +180,64 @@ pub fn dunder(name: &str) -> Option<Dunder> {
         "__delitem__" => Dunder::DelItem,
         "__contains__" => Dunder::Contains,
         "__call__" => Dunder::Call,
+        "__init__" => Dunder::Init,
+        "__getattribute__" => Dunder::GetAttribute,
+        "__getattr__" => Dunder::GetAttr,
+        "__setattr__" => Dunder::SetAttr,
+        "__delattr__" => Dunder::DelAttr,
         "__richcmp__" => Dunder::RichCmp,
         "__traverse__" => Dunder::Traverse,
         "__clear__" => Dunder::Clear,
         _ => return None,
     })
+}
+
+/// `true` for `__name__`-shaped names.
+fn is_dunder_name(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
+}
+
+/// Why a magic method pyo3-ft does not map is an error, for the ones whose
+/// reason is more than "unknown".
+fn unsupported_dunder(name: &str) -> String {
+    match name {
+        "__del__" => "`__del__` is not supported: implement `Drop` for the class; it runs when the object is freed".to_owned(),
+        "__new__" => "write the constructor as a method marked `#[new]`".to_owned(),
+        "__get__" | "__set__" | "__delete__" | "__set_name__" => format!("`{name}` (the descriptor protocol) is not supported"),
+        "__buffer__" | "__release_buffer__" | "__getbuffer__" | "__releasebuffer__" => format!("`{name}` (the buffer protocol) is not supported"),
+        _ => format!(
+            "`{name}` is not a magic method pyo3-ft knows, so Python would never call it; \
+             check the spelling, or give the method a name without the double underscores"
+        ),
+    }
+}
+
+/// Whether a return type is `Option<T>`, `PyResult<Option<T>>` or
+/// `Result<Option<T>, E>`.
+fn returns_option(output: &syn::ReturnType) -> bool {
+    let syn::ReturnType::Type(_, ty) = output else {
+        return false;
+    };
+    let Type::Path(path) = &**ty else {
+        return false;
+    };
+    let Some(last) = path.path.segments.last() else {
+        return false;
+    };
+    if last.ident == "Option" {
+        return true;
+    }
+    if last.ident != "PyResult" && last.ident != "Result" {
+        return false;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => matches!(
+            args.args.first(),
+            Some(syn::GenericArgument::Type(Type::Path(inner)))
+                if inner.path.segments.last().is_some_and(|s| s.ident == "Option")
+        ),
+        _ => false,
+    }
 }
 
 /// What one method of the block becomes.
@@ -111,6 +250,8 @@ pub enum MethodRole {
     Getter(String),
     /// `#[setter]`, with the property name.
     Setter(String),
+    /// `#[deleter]`, with the property name.
+    Deleter(String),
     /// `#[classmethod]`.
     ClassMethod,
     /// `#[staticmethod]`.
@@ -129,11 +270,45 @@ pub struct MethodModel {
     pub sig: syn::Signature,
 }
 
+/// A `#[classattr] const NAME: T = ...;` item.
+pub struct ConstAttr {
+    pub ident: syn::Ident,
+    pub python_name: String,
+}
+
 /// A `#[pymethods]` block.
 pub struct MethodsModel {
     pub self_ty: Type,
     pub class_name: String,
     pub methods: Vec<MethodModel>,
+    pub consts: Vec<ConstAttr>,
+}
+
+/// A `const` item marked `#[classattr]`, its markers removed; `None` for
+/// an unmarked one.
+fn const_attr(cx: &Ctxt, item: &mut syn::ImplItemConst) -> Option<ConstAttr> {
+    take_marker(&mut item.attrs, "classattr")?;
+    let options = take_py_attrs(&mut item.attrs).unwrap_or_else(|err| {
+        cx.syn_error(err);
+        Vec::new()
+    });
+    let mut python_name = item.ident.to_string();
+    for option in options {
+        match option {
+            AttrOption::Str(key, name) if key == "name" => python_name = name.value(),
+            option => cx.error_spanned_by(
+                option.key(),
+                format!(
+                    "unknown option `{}` on a class attribute; expected `name = \"...\"`",
+                    option.key()
+                ),
+            ),
+        }
+    }
+    Some(ConstAttr {
+        ident: item.ident.clone(),
+        python_name,
+    })
 }
 
 /// The role markers a method may carry.
@@ -141,6 +316,7 @@ const MARKERS: &[&str] = &[
     "new",
     "getter",
     "setter",
+    "deleter",
     "classmethod",
     "staticmethod",
     "classattr",
@@ -152,13 +328,18 @@ fn property_name(function: &ImplItemFn, prefix: &str) -> String {
     name.strip_prefix(prefix).map(str::to_owned).unwrap_or(name)
 }
 
-fn method_model(cx: &Ctxt, function: &mut ImplItemFn) -> MethodModel {
+fn method_model(cx: &Ctxt, function: &mut ImplItemFn, class: &str) -> MethodModel {
     let mut found: Vec<(&str, syn::Attribute)> = MARKERS
         .iter()
         .filter_map(|&name| take_marker(&mut function.attrs, name).map(|attr| (name, attr)))
         .collect();
-    if found.len() > 1 {
-        cx.error_spanned_by(&found[1].1, "a method can have only one of #[new], #[getter], #[setter], #[classmethod], #[staticmethod], #[classattr]");
+    // `#[new]` with `#[classmethod]` is a constructor that receives the
+    // class (a subclass, when Python code subclasses it).
+    let new_with_cls = found.len() == 2 && found[0].0 == "new" && found[1].0 == "classmethod";
+    if new_with_cls {
+        found.pop();
+    } else if found.len() > 1 {
+        cx.error_spanned_by(&found[1].1, "a method can have only one of #[new], #[getter], #[setter], #[deleter], #[classmethod], #[staticmethod], #[classattr] (or #[new] with #[classmethod])");
     }
     let options = take_py_attrs(&mut function.attrs).unwrap_or_else(|err| {
         cx.syn_error(err);
@@ -179,6 +360,10 @@ fn method_model(cx: &Ctxt, function: &mut ImplItemFn) -> MethodModel {
                 .clone()
                 .unwrap_or_else(|| property_name(function, "set_")),
         ),
+        Some("deleter") => MethodRole::Deleter(rename.clone().unwrap_or_else(|| {
+            let name = property_name(function, "delete_");
+            name.strip_prefix("del_").map(str::to_owned).unwrap_or(name)
+        })),
         Some("classmethod") => MethodRole::ClassMethod,
         Some("staticmethod") => MethodRole::StaticMethod,
         Some("classattr") => MethodRole::ClassAttr(
@@ -186,13 +371,35 @@ fn method_model(cx: &Ctxt, function: &mut ImplItemFn) -> MethodModel {
                 .clone()
                 .unwrap_or_else(|| function.sig.ident.to_string()),
         ),
-        _ => match dunder(&function.sig.ident.to_string()) {
-            Some(slot) => MethodRole::Slot(slot),
-            None => MethodRole::Instance,
-        },
+        _ => {
+            let name = function.sig.ident.to_string();
+            match dunder(&name, returns_option(&function.sig.output)) {
+                Some(slot) => MethodRole::Slot(slot),
+                None if is_dunder_name(&name) && !PLAIN_DUNDERS.contains(&name.as_str()) => {
+                    cx.error_spanned_by(&function.sig.ident, unsupported_dunder(&name));
+                    MethodRole::Instance
+                }
+                None => MethodRole::Instance,
+            }
+        }
     };
-    let mut model = FnModel::new(cx, &function.sig, &function.attrs, options);
-    if matches!(role, MethodRole::ClassMethod) {
+    let takes_self = matches!(
+        role,
+        MethodRole::Instance
+            | MethodRole::Getter(_)
+            | MethodRole::Setter(_)
+            | MethodRole::Deleter(_)
+            | MethodRole::Slot(_)
+    );
+    let attrs = function.attrs.clone();
+    let mut model = FnModel::new(
+        cx,
+        &mut function.sig,
+        &attrs,
+        options,
+        takes_self.then_some(class),
+    );
+    if matches!(role, MethodRole::ClassMethod) || new_with_cls {
         mark_cls(&mut model);
     }
     MethodModel {
@@ -280,22 +487,24 @@ impl MethodsModel {
                 "`#[pymethods]` cannot be generic: Python classes are concrete types",
             );
         }
-        let methods = item
-            .items
-            .iter_mut()
-            .filter_map(|entry| match entry {
+        let mut methods = Vec::new();
+        let mut consts = Vec::new();
+        for entry in &mut item.items {
+            match entry {
                 ImplItem::Fn(function) => {
-                    let mut method = method_model(cx, function);
+                    let mut method = method_model(cx, function, &class_name);
                     replace_self(&mut method.function, &item.self_ty);
-                    Some(method)
+                    methods.push(method);
                 }
-                _ => None,
-            })
-            .collect();
+                ImplItem::Const(constant) => consts.extend(const_attr(cx, constant)),
+                _ => {}
+            }
+        }
         MethodsModel {
             self_ty: (*item.self_ty).clone(),
             class_name,
             methods,
+            consts,
         }
     }
 }

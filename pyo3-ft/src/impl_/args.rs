@@ -357,6 +357,55 @@ pub fn extract_argument<'a, 'py, T: FromPyObject<'a, 'py>>(
 }
 
 /// A parameter of type `&T`: extraction produces a holder that lives in the
+/// The Rust types a `*args` parameter may have: `&Bound<'_, PyTuple>` or
+/// `Bound<'_, PyTuple>`.
+pub trait FromVarargs<'a, 'py> {
+    /// Converts the tuple of extra positional arguments.
+    fn from_varargs(varargs: &'a Bound<'py, PyTuple>) -> Self;
+}
+
+impl<'a, 'py> FromVarargs<'a, 'py> for &'a Bound<'py, PyTuple> {
+    fn from_varargs(varargs: &'a Bound<'py, PyTuple>) -> Self {
+        varargs
+    }
+}
+
+impl<'a, 'py> FromVarargs<'a, 'py> for Bound<'py, PyTuple> {
+    fn from_varargs(varargs: &'a Bound<'py, PyTuple>) -> Self {
+        varargs.clone()
+    }
+}
+
+/// The Rust types a `**kwargs` parameter may have:
+/// `Option<&Bound<'_, PyDict>>` or `Option<Bound<'_, PyDict>>` (`None`
+/// when no extra keyword was given).
+pub trait FromVarkwargs<'a, 'py> {
+    /// Converts the dict of extra keyword arguments.
+    fn from_varkwargs(varkwargs: &'a Option<Bound<'py, PyDict>>) -> Self;
+}
+
+impl<'a, 'py> FromVarkwargs<'a, 'py> for Option<&'a Bound<'py, PyDict>> {
+    fn from_varkwargs(varkwargs: &'a Option<Bound<'py, PyDict>>) -> Self {
+        varkwargs.as_ref()
+    }
+}
+
+impl<'a, 'py> FromVarkwargs<'a, 'py> for Option<Bound<'py, PyDict>> {
+    fn from_varkwargs(varkwargs: &'a Option<Bound<'py, PyDict>>) -> Self {
+        varkwargs.clone()
+    }
+}
+
+/// Converts one argument with `#[pyo3(from_py_with = extract)]`.
+#[inline]
+pub fn extract_argument_with<'a, 'py, T>(
+    object: Borrowed<'a, 'py, PyAny>,
+    name: &str,
+    extract: impl FnOnce(&Bound<'py, PyAny>) -> PyResult<T>,
+) -> PyResult<T> {
+    extract(&object).map_err(|err| argument_error(object.py(), name, err))
+}
+
 /// wrapper's frame and derefs to `T`.
 pub trait ArgHolder<'a, 'py> {
     /// What the wrapper keeps alive while the function runs.

@@ -11,8 +11,8 @@ pub mod pyclass;
 pub mod trampoline;
 
 pub use args::{
-    extract_argument, extract_holder, missing_argument, required, ArgHolder, FunctionDescription,
-    KeywordOnly, KeywordValues,
+    extract_argument, extract_argument_with, extract_holder, missing_argument, required, ArgHolder,
+    FunctionDescription, KeywordOnly, KeywordValues,
 };
 pub use function::PyFunctionDef;
 pub use module::ModuleDef;

@@ -402,3 +402,76 @@ where
     let storage = unsafe { &*PyClassObject::<T>::contents(slf.as_ptr()) };
     storage.borrow_mut(slf.py(), method)
 }
+
+/// What `__anext__` may return when it returns an `Option`: `None` raises
+/// `StopAsyncIteration`, as the end of an async iteration.
+pub trait IntoAsyncNext<'py> {
+    /// The awaitable, or the `StopAsyncIteration` error.
+    fn into_async_next(self, py: Python<'py>) -> PyResult<*mut ffi::PyObject>;
+}
+
+impl<'py, T: IntoPyObject<'py>> IntoAsyncNext<'py> for Option<T> {
+    fn into_async_next(self, py: Python<'py>) -> PyResult<*mut ffi::PyObject> {
+        match self {
+            Some(item) => Ok(item.into_pyobject(py)?.into_ptr()),
+            None => Err(crate::exceptions::PyStopAsyncIteration::new_err(())),
+        }
+    }
+}
+
+impl<'py, T: IntoPyObject<'py>, E: Into<PyErr>> IntoAsyncNext<'py> for Result<Option<T>, E> {
+    fn into_async_next(self, py: Python<'py>) -> PyResult<*mut ffi::PyObject> {
+        self.map_err(Into::into)?.into_async_next(py)
+    }
+}
+
+/// The result of an in-place operator (`__iadd__`, ...) whose method
+/// returned `()`: the object itself, as Python's `a += b` rebinds `a`.
+pub fn in_place_return<T: PyClass, R: IntoUnit>(
+    result: R,
+    slf: &Borrowed<'_, '_, T>,
+) -> PyResult<*mut ffi::PyObject> {
+    result.into_unit()?;
+    Ok((**slf).clone().into_ptr())
+}
+
+/// `object.__getattribute__`: the normal lookup, before `__getattr__`.
+///
+/// # Safety
+/// `slf` and `name` must be live objects.
+pub unsafe fn generic_getattr(
+    py: Python<'_>,
+    slf: *mut ffi::PyObject,
+    name: *mut ffi::PyObject,
+) -> PyResult<*mut ffi::PyObject> {
+    // SAFETY: forwarded from the caller.
+    let found = unsafe { ffi::PyObject_GenericGetAttr(slf, name) };
+    if found.is_null() {
+        Err(PyErr::fetch(py))
+    } else {
+        Ok(found)
+    }
+}
+
+/// Whether `err` is an `AttributeError`, after which `__getattr__` runs.
+pub fn is_attribute_error(py: Python<'_>, err: &PyErr) -> bool {
+    err.is_instance_of::<PyAttributeError>(py)
+}
+
+/// `object.__setattr__` (`value` non-null) or `object.__delattr__` (null),
+/// for the half of `tp_setattro` a class does not define.
+///
+/// # Safety
+/// `slf` and `name` must be live objects, `value` live or null.
+pub unsafe fn generic_setattr(
+    py: Python<'_>,
+    slf: *mut ffi::PyObject,
+    name: *mut ffi::PyObject,
+    value: *mut ffi::PyObject,
+) -> PyResult<c_int> {
+    // SAFETY: forwarded from the caller.
+    match unsafe { ffi::PyObject_GenericSetAttr(slf, name, value) } {
+        0 => Ok(0),
+        _ => Err(PyErr::fetch(py)),
+    }
+}

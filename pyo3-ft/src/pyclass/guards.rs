@@ -5,10 +5,11 @@ use std::ops::{Deref, DerefMut};
 use super::layout::PyClassObject;
 use super::storage::{ClassStorage, ClassStorageMut};
 use super::PyClass;
-use crate::conversion::FromPyObject;
+use crate::conversion::{FromPyObject, IntoPyObject};
 use crate::err::PyResult;
 use crate::impl_::args::ArgHolder;
 use crate::instance::{Borrowed, Bound};
+use crate::python::Python;
 use crate::types::PyAny;
 
 /// Shared access to the Rust value of a `#[pyclass]` instance. Neither
@@ -127,5 +128,28 @@ impl<'a, 'py, T: PyClass> ArgHolder<'a, 'py> for T {
 
     fn extract_holder(object: Borrowed<'a, 'py, PyAny>) -> PyResult<PyRef<'py, T>> {
         PyRef::extract(object)
+    }
+}
+
+/// Returning `PyRef<Self>` from a method returns the object itself (the
+/// borrow ends first), as for a builder method that returns `slf`.
+impl<'py, T: PyClass> IntoPyObject<'py> for PyRef<'py, T> {
+    fn into_pyobject(self, _py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let PyRef { guard, object } = self;
+        drop(guard);
+        Ok(object.into_any())
+    }
+}
+
+/// Returning `PyRefMut<Self>` returns the object itself, the exclusive
+/// borrow released first.
+impl<'py, T: PyClass> IntoPyObject<'py> for PyRefMut<'py, T>
+where
+    T::Storage: ClassStorageMut<T>,
+{
+    fn into_pyobject(self, _py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let PyRefMut { guard, object } = self;
+        drop(guard);
+        Ok(object.into_any())
     }
 }

@@ -22,8 +22,7 @@ pub use guards::{PyRef, PyRefMut};
 pub use init::PyClassInitializer;
 pub use init::PyObjectInit;
 pub use items::{
-    ClassAttrDef, GetSetDef, ItemsCollector, MethodDef, MethodKind, PyClassItems, PyMethodsItems,
-    SlotDef,
+    ClassAttrDef, ClassItems, GetSetDef, MethodDef, MethodKind, MethodsBlock, PyClassItems, SlotDef,
 };
 pub use layout::tp_dealloc;
 pub use layout::PyClassObject;

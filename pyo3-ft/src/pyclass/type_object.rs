@@ -236,6 +236,19 @@ fn create_type_object<T: PyClass>(
 ) -> PyResult<Py<PyType>> {
     let info = T::info();
     let items = (info.items)();
+    // One block never fills a slot twice; two blocks may.
+    let twice = (1..items.slots.len()).find(|&i| {
+        items.slots[..i]
+            .iter()
+            .any(|earlier| earlier.slot == items.slots[i].slot)
+    });
+    if let Some(def) = twice.map(|i| &items.slots[i]) {
+        return Err(crate::exceptions::PyTypeError::new_err(format!(
+            "class '{}' fills type slot {} from two #[pymethods] blocks; \
+             define the methods of one slot (such as `__add__` and `__radd__`) in one block",
+            info.name, def.slot
+        )));
+    }
     let mut slots = vec![
         slot(ffi::Py_tp_dealloc, info.dealloc as *mut c_void),
         slot(ffi::Py_tp_doc, class_doc(info, items).cast_mut().cast()),
@@ -288,7 +301,9 @@ fn create_type_object<T: PyClass>(
     };
     // SAFETY: `PyType_FromMetaclass` returns a type.
     let ty = unsafe { ty.downcast_into_unchecked::<PyType>() };
-    if let Some(vectorcall) = items.new_vectorcall {
+    // `__init__` runs from `type.__call__`, which vectorcall would bypass.
+    let has_init = items.slots.iter().any(|s| s.slot == ffi::Py_tp_init);
+    if let Some(vectorcall) = items.new_vectorcall.filter(|_| !has_init) {
         // SAFETY: the type is new and unpublished; CPython calls
         // `tp_vectorcall` of a type object when the type is called (it is
         // not inherited by subclasses, which go through `tp_new`).

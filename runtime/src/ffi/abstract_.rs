@@ -25,6 +25,11 @@ extern "C" {
     pub fn PyObject_DelAttr(o: *mut PyObject, name: *mut PyObject) -> c_int;
     pub fn PyObject_HasAttrWithError(o: *mut PyObject, name: *mut PyObject) -> c_int;
     pub fn PyObject_GenericGetAttr(o: *mut PyObject, name: *mut PyObject) -> *mut PyObject;
+    pub fn PyObject_GenericSetAttr(
+        o: *mut PyObject,
+        name: *mut PyObject,
+        value: *mut PyObject,
+    ) -> c_int;
 
     pub fn PyObject_Call(
         callable: *mut PyObject,
