@@ -91,6 +91,19 @@ pub enum ClientError {
 }
 
 impl ClientError {
+    /// A body read that failed with `err`, described with its causes
+    /// (hyper's own message is only "error reading a body from
+    /// connection").
+    pub(crate) fn bad_body(err: &(dyn std::error::Error + 'static)) -> ClientError {
+        let mut text = err.to_string();
+        let mut cause = err.source();
+        while let Some(inner) = cause {
+            text += &format!(": {inner}");
+            cause = inner.source();
+        }
+        ClientError::BadBody(text)
+    }
+
     /// The status that answers it (if the response has not started).
     pub fn status(&self) -> StatusCode {
         match self {

@@ -46,11 +46,10 @@ impl State {
             let Some(body) = self.body.as_mut() else {
                 return Ok(false);
             };
-            let frame = self.client.read(body.frame()).and_then(|frame| {
-                frame
-                    .transpose()
-                    .map_err(|err| ClientError::BadBody(err.to_string()))
-            });
+            let frame = self
+                .client
+                .read(body.frame())
+                .and_then(|frame| frame.transpose().map_err(|err| ClientError::bad_body(&err)));
             let data = match frame {
                 Ok(None) => {
                     self.body = None;
