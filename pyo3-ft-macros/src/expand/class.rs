@@ -211,6 +211,20 @@ fn base_impl(model: &ClassModel) -> TokenStream {
                 let ty = <Self as ::pyo3_ft::pyclass::PyClass>::lazy_type_object().get_or_try_init(py)?;
                 ::std::result::Result::Ok(::std::option::Option::Some(::std::clone::Clone::clone(ty)))
             }
+
+            unsafe fn allocate(
+                py: ::pyo3_ft::Python<'_>,
+                subtype: *mut ::pyo3_ft::runtime::ffi::PyTypeObject,
+            ) -> ::pyo3_ft::PyResult<*mut ::pyo3_ft::runtime::ffi::PyObject> {
+                // SAFETY: forwarded from the caller; this class's instances
+                // are allocated as its base's.
+                unsafe { <<Self as ::pyo3_ft::pyclass::PyClass>::BaseType as ::pyo3_ft::pyclass::PyClassBaseType>::allocate(py, subtype) }
+            }
+
+            unsafe fn deallocate(object: *mut ::pyo3_ft::runtime::ffi::PyObject) {
+                // SAFETY: forwarded from the caller.
+                unsafe { <<Self as ::pyo3_ft::pyclass::PyClass>::BaseType as ::pyo3_ft::pyclass::PyClassBaseType>::deallocate(object) }
+            }
         }
     }
 }

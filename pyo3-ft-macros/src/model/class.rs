@@ -352,10 +352,8 @@ fn words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
     for c in name.chars() {
-        if c == '_' || (c.is_uppercase() && !current.is_empty()) {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
+        if (c == '_' || c.is_uppercase()) && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
         }
         if c != '_' {
             current.extend(c.to_lowercase());

@@ -132,7 +132,8 @@ fn is_attr(attr: &syn::Attribute, name: &str) -> bool {
     attr.path().segments.last().is_some_and(|s| s.ident == name)
 }
 
-/// Records what one item of a declarative module adds.
+/// Records what one item of a declarative module adds, removing its
+/// `#[pymodule_export]` / `#[pymodule_init]` marker.
 fn collect_item(
     cx: &Ctxt,
     item: &mut Item,
@@ -140,55 +141,50 @@ fn collect_item(
     constants: &mut Vec<Ident>,
     init: &mut Option<Ident>,
 ) {
-    match item {
-        Item::Use(item) => {
-            if take_marker(&mut item.attrs, "pymodule_export").is_some() {
-                use_names(cx, &item.tree, exports);
-            }
+    let attrs = match item {
+        Item::Use(item) => &mut item.attrs,
+        Item::Const(item) => &mut item.attrs,
+        Item::Fn(item) => &mut item.attrs,
+        Item::Struct(item) => &mut item.attrs,
+        Item::Enum(item) => &mut item.attrs,
+        Item::Mod(item) => &mut item.attrs,
+        _ => return,
+    };
+    let export = take_marker(attrs, "pymodule_export");
+    let init_marker = take_marker(attrs, "pymodule_init");
+    match (item, export, init_marker) {
+        (Item::Use(item), Some(_), None) => use_names(cx, &item.tree, exports),
+        (Item::Const(item), Some(_), None) => constants.push(item.ident.clone()),
+        (Item::Fn(_), None, Some(marker)) if init.is_some() => {
+            cx.error_spanned_by(marker, "a module has one `#[pymodule_init]` function")
         }
-        Item::Const(item) => {
-            if take_marker(&mut item.attrs, "pymodule_export").is_some() {
-                constants.push(item.ident.clone());
-            }
+        (Item::Fn(item), None, Some(_)) => *init = Some(item.sig.ident.clone()),
+        (_, Some(marker), _) => cx.error_spanned_by(
+            marker,
+            "`#[pymodule_export]` goes on a `use` or a `const`; \
+             functions, classes and modules defined in the module are added without it",
+        ),
+        (_, None, Some(marker)) => {
+            cx.error_spanned_by(marker, "`#[pymodule_init]` goes on a function")
         }
-        Item::Fn(item) => {
-            if let Some(marker) = take_marker(&mut item.attrs, "pymodule_init") {
-                if init.replace(item.sig.ident.clone()).is_some() {
-                    cx.error_spanned_by(marker, "a module has one `#[pymodule_init]` function");
-                }
-            } else if has_attr(&item.attrs, "pyfunction") || has_attr(&item.attrs, "pymodule") {
-                exports.push(item.sig.ident.clone());
-            }
+        (Item::Fn(item), None, None)
+            if has_attr(&item.attrs, "pyfunction") || has_attr(&item.attrs, "pymodule") =>
+        {
+            exports.push(item.sig.ident.clone())
         }
-        Item::Struct(item) if has_attr(&item.attrs, "pyclass") => exports.push(item.ident.clone()),
-        Item::Enum(item) if has_attr(&item.attrs, "pyclass") => exports.push(item.ident.clone()),
-        Item::Mod(item) => {
+        (Item::Struct(item), None, None) if has_attr(&item.attrs, "pyclass") => {
+            exports.push(item.ident.clone())
+        }
+        (Item::Enum(item), None, None) if has_attr(&item.attrs, "pyclass") => {
+            exports.push(item.ident.clone())
+        }
+        (Item::Mod(item), None, None) => {
             if let Some(attr) = item.attrs.iter_mut().find(|a| is_attr(a, "pymodule")) {
                 mark_submodule(cx, attr);
                 exports.push(item.ident.clone());
             }
         }
         _ => {}
-    }
-    let stray = match item {
-        Item::Use(item) => &item.attrs,
-        Item::Const(item) => &item.attrs,
-        Item::Fn(item) => &item.attrs,
-        Item::Struct(item) => &item.attrs,
-        Item::Enum(item) => &item.attrs,
-        Item::Mod(item) => &item.attrs,
-        _ => return,
-    };
-    for attr in stray {
-        if is_attr(attr, "pymodule_export") {
-            cx.error_spanned_by(
-                attr,
-                "`#[pymodule_export]` goes on a `use` or a `const`; \
-                 functions, classes and modules defined in the module are added without it",
-            );
-        } else if is_attr(attr, "pymodule_init") {
-            cx.error_spanned_by(attr, "`#[pymodule_init]` goes on a function");
-        }
     }
 }
 

@@ -6,7 +6,7 @@ use pyo3_ft_runtime::ffi;
 use super::layout::PyClassObject;
 use super::storage::ClassStorage;
 use super::{PyClass, PyClassBaseType};
-use crate::err::{PyErr, PyResult};
+use crate::err::PyResult;
 use crate::instance::Bound;
 use crate::python::Python;
 
@@ -56,17 +56,7 @@ impl<T: PyClass> PyClassInitializer<T> {
         py: Python<'py>,
         subtype: *mut ffi::PyTypeObject,
     ) -> PyResult<Bound<'py, T>> {
-        let alloc = ffi::PyType_GetSlot(subtype, ffi::Py_tp_alloc);
-        let alloc: ffi::allocfunc = if alloc.is_null() {
-            ffi::PyType_GenericAlloc
-        } else {
-            // SAFETY: `Py_tp_alloc` holds an `allocfunc`.
-            std::mem::transmute::<*mut std::ffi::c_void, ffi::allocfunc>(alloc)
-        };
-        let object = alloc(subtype, 0);
-        if object.is_null() {
-            return Err(PyErr::fetch(py));
-        }
+        let object = <T::BaseType as PyClassBaseType>::allocate(py, subtype)?;
         // Nothing runs Python between allocation and initialization, so no
         // one (not even the GC) sees the uninitialized contents.
         self.init_contents(object);

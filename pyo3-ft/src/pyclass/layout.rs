@@ -46,6 +46,45 @@ unsafe impl PyClassBaseType for PyAny {
     ) -> crate::err::PyResult<Option<crate::Bound<'_, crate::types::PyType>>> {
         Ok(None)
     }
+
+    unsafe fn allocate(
+        py: Python<'_>,
+        subtype: *mut ffi::PyTypeObject,
+    ) -> crate::err::PyResult<*mut ffi::PyObject> {
+        // SAFETY: `subtype` is a live type (caller); `Py_tp_alloc` holds an
+        // `allocfunc`, and either allocator returns a new object or null
+        // with an exception set.
+        unsafe {
+            let alloc = ffi::PyType_GetSlot(subtype, ffi::Py_tp_alloc);
+            let alloc: ffi::allocfunc = if alloc.is_null() {
+                ffi::PyType_GenericAlloc
+            } else {
+                std::mem::transmute::<*mut std::ffi::c_void, ffi::allocfunc>(alloc)
+            };
+            let object = alloc(subtype, 0);
+            if object.is_null() {
+                return Err(crate::err::PyErr::fetch(py));
+            }
+            Ok(object)
+        }
+    }
+
+    unsafe fn deallocate(object: *mut ffi::PyObject) {
+        // SAFETY: `object` is being deallocated (caller); `Py_tp_free` holds
+        // a `freefunc`, the default matching how the object was allocated.
+        unsafe {
+            let ty = ffi::Py_TYPE(object);
+            let free = ffi::PyType_GetSlot(ty, ffi::Py_tp_free);
+            let free: ffi::freefunc = if !free.is_null() {
+                std::mem::transmute::<*mut std::ffi::c_void, ffi::freefunc>(free)
+            } else if ffi::PyType_HasFeature(ty, ffi::Py_TPFLAGS_HAVE_GC) {
+                ffi::PyObject_GC_Del
+            } else {
+                ffi::PyObject_Free
+            };
+            free(object.cast());
+        }
+    }
 }
 
 /// `tp_dealloc` of every `#[pyclass]`.
@@ -69,18 +108,7 @@ pub unsafe extern "C" fn tp_dealloc<T: PyClass>(object: *mut ffi::PyObject) {
         crate::panic::PanicException::from_panic_payload(payload)
             .write_unraisable(Python::assume_attached(), None);
     }
-    let free = ffi::PyType_GetSlot(ty, ffi::Py_tp_free);
-    let free: ffi::freefunc = if free.is_null() {
-        if gc {
-            ffi::PyObject_GC_Del
-        } else {
-            ffi::PyObject_Free
-        }
-    } else {
-        // SAFETY: `Py_tp_free` holds a `freefunc`.
-        std::mem::transmute::<*mut std::ffi::c_void, ffi::freefunc>(free)
-    };
-    free(object.cast());
+    <T::BaseType as PyClassBaseType>::deallocate(object);
     // Instances of heap types own a reference to their type.
     ffi::Py_DECREF(ty.cast());
 }

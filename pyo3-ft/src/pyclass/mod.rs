@@ -14,6 +14,7 @@ mod guards;
 mod init;
 mod items;
 mod layout;
+mod native_base;
 mod storage;
 mod type_object;
 
@@ -68,6 +69,26 @@ pub unsafe trait PyClassBaseType: Sized {
 
     /// The base's type object (null for `object`, meaning the default).
     fn base_type_object(py: Python<'_>) -> PyResult<Option<Bound<'_, crate::types::PyType>>>;
+
+    /// Allocates an instance of `subtype` with the base's part initialized:
+    /// `tp_alloc` for `object`; a builtin base's own `tp_new` (so that, say,
+    /// an exception's `args` is a tuple).
+    ///
+    /// # Safety
+    /// `subtype` must be a subtype of the base, on an attached thread.
+    unsafe fn allocate(
+        py: Python<'_>,
+        subtype: *mut pyo3_ft_runtime::ffi::PyTypeObject,
+    ) -> PyResult<*mut pyo3_ft_runtime::ffi::PyObject>;
+
+    /// Releases an instance whose Rust contents were dropped: `tp_free` for
+    /// `object`; a builtin base's own `tp_dealloc`, which clears its part
+    /// and frees the memory.
+    ///
+    /// # Safety
+    /// `object` must be an instance being deallocated, its Rust contents
+    /// already dropped; it is gone when this returns.
+    unsafe fn deallocate(object: *mut pyo3_ft_runtime::ffi::PyObject);
 }
 
 impl<T: PyClass> Py<T> {

@@ -57,6 +57,18 @@ pub struct PyListObject {
     pub allocated: Py_ssize_t,
 }
 
+/// `PyDictObject`, the instance layout of `dict`, which a
+/// `#[pyclass(extends = PyDict)]` builds on. Its fields are private to
+/// CPython; only the size matters here.
+#[repr(C)]
+pub struct PyDictObject {
+    pub ob_base: PyObject,
+    pub ma_used: Py_ssize_t,
+    pub _ma_watcher_tag: u64,
+    pub ma_keys: *mut std::ffi::c_void,
+    pub ma_values: *mut std::ffi::c_void,
+}
+
 extern "C" {
     pub fn PyTuple_New(size: Py_ssize_t) -> *mut PyObject;
     pub fn PyTuple_Size(o: *mut PyObject) -> Py_ssize_t;

@@ -4,6 +4,21 @@ use std::ffi::{c_char, c_int};
 
 use super::object::{PyObject, Py_ssize_t};
 
+/// `PyBaseExceptionObject`: the instance layout of `BaseException` and of
+/// the builtin exceptions that add no fields (`Exception`, `ValueError`,
+/// ...), which a `#[pyclass(extends = ...)]` builds on.
+#[repr(C)]
+pub struct PyBaseExceptionObject {
+    pub ob_base: PyObject,
+    pub dict: *mut PyObject,
+    pub args: *mut PyObject,
+    pub notes: *mut PyObject,
+    pub traceback: *mut PyObject,
+    pub context: *mut PyObject,
+    pub cause: *mut PyObject,
+    pub suppress_context: c_char,
+}
+
 extern "C" {
     pub fn PyErr_Occurred() -> *mut PyObject;
     pub fn PyErr_GetRaisedException() -> *mut PyObject;

@@ -2,7 +2,11 @@
 
 use std::fmt;
 
+use pyo3_ft::exceptions::{PyException, PyValueError};
 use pyo3_ft::prelude::*;
+use pyo3_ft::pyclass::{PyTraverseError, PyVisit};
+use pyo3_ft::sync::Mutex;
+use pyo3_ft::types::{PyDict, PyList};
 
 /// A point: `get_all` getters, `eq`/`hash`, `str` from a format, and
 /// by-value extraction (`from_py_object`).
@@ -148,6 +152,88 @@ impl OneKey {
     }
 }
 
+/// An exception class with Rust data.
+#[pyclass(extends = PyException, get_all)]
+pub struct AppError {
+    code: i32,
+}
+
+#[pymethods]
+impl AppError {
+    #[new]
+    fn new(code: i32) -> Self {
+        AppError { code }
+    }
+}
+
+/// Raises `AppError(code)` from Rust.
+#[pyfunction]
+fn fail(py: Python<'_>, code: i32) -> PyResult<()> {
+    Err(PyErr::from_value(
+        Bound::new(py, AppError { code })?.into_any(),
+    ))
+}
+
+/// A `ValueError` subclass that may hold a Python object, collected
+/// through cycles.
+#[pyclass(extends = PyValueError, subclass)]
+pub struct HoldingError {
+    held: Mutex<Option<Py<PyAny>>>,
+}
+
+#[pymethods]
+impl HoldingError {
+    #[new]
+    fn new() -> Self {
+        HoldingError {
+            held: Mutex::new(None),
+        }
+    }
+
+    fn hold(&self, py: Python<'_>, object: Py<PyAny>) {
+        *self.held.lock(py) = Some(object);
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        match self.held.try_lock() {
+            Some(held) => visit.call_opt(held.as_ref()),
+            None => Ok(()),
+        }
+    }
+
+    fn __clear__(&self) {
+        if let Some(mut held) = self.held.try_lock() {
+            held.take();
+        }
+    }
+}
+
+/// A `dict` subclass with a Rust field.
+#[pyclass(extends = PyDict, get_all)]
+pub struct TaggedDict {
+    tag: String,
+}
+
+#[pymethods]
+impl TaggedDict {
+    #[new]
+    fn new(tag: String) -> Self {
+        TaggedDict { tag }
+    }
+}
+
+/// A `list` subclass.
+#[pyclass(extends = PyList)]
+pub struct Stack {}
+
+#[pymethods]
+impl Stack {
+    #[new]
+    fn new() -> Self {
+        Stack {}
+    }
+}
+
 /// The `classes` submodule.
 #[pymodule(submodule)]
 pub fn classes(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -158,6 +244,11 @@ pub fn classes(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Animal>()?;
     m.add_class::<Triple>()?;
     m.add_class::<OneKey>()?;
+    m.add_class::<AppError>()?;
+    m.add_class::<HoldingError>()?;
+    m.add_class::<TaggedDict>()?;
+    m.add_class::<Stack>()?;
+    m.add_function(wrap_pyfunction!(fail, m)?)?;
     m.add_function(wrap_pyfunction!(manhattan, m)?)?;
     m.add_function(wrap_pyfunction!(sum_detached, m)?)?;
     Ok(())

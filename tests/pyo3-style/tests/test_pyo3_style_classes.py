@@ -95,3 +95,61 @@ def test_mapping_pattern():
             pass
         case _:
             pytest.fail("a mapping pattern did not match")
+
+
+def test_extends_exception():
+    err = classes.AppError(7)
+    assert isinstance(err, Exception)
+    assert err.code == 7
+    assert err.args == ()
+    with pytest.raises(classes.AppError) as info:
+        raise classes.AppError(3)
+    assert info.value.code == 3
+    with pytest.raises(classes.AppError) as info:
+        classes.fail(5)
+    assert info.value.code == 5
+    assert classes.AppError.__module__ == "pyo3_style.classes"
+
+
+def test_extends_value_error_subclassed_in_python():
+    class Sub(classes.HoldingError):
+        pass
+
+    try:
+        raise Sub()
+    except ValueError as e:
+        assert isinstance(e, classes.HoldingError)
+    e = classes.HoldingError()
+    e.note = "instances of exception subclasses have a __dict__"
+    assert e.note.startswith("instances")
+
+
+def test_exception_subclass_cycle_is_collected():
+    import gc
+    import weakref
+
+    class Marker:
+        pass
+
+    # Exceptions take no weak references: watch a marker in the cycle.
+    holder = classes.HoldingError()
+    marker = Marker()
+    box = [holder, marker]
+    holder.hold(box)
+    alive = weakref.ref(marker)
+    del holder, box, marker
+    for _ in range(3):
+        gc.collect()
+    assert alive() is None
+
+
+def test_extends_dict_and_list():
+    d = classes.TaggedDict("t")
+    d["a"] = 1
+    assert isinstance(d, dict)
+    assert (d.tag, dict(d)) == ("t", {"a": 1})
+    s = classes.Stack()
+    s.append(1)
+    s.extend([2, 3])
+    assert isinstance(s, list)
+    assert s.pop() == 3 and list(s) == [1, 2]
