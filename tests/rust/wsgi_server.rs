@@ -25,7 +25,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use wsgi_server::config::Timeouts;
+use wsgi_server::config::{Limits, Timeouts};
 use wsgi_server::server::{self, ServeOptions, ServeReport};
 use wsgi_server::{app, Config};
 
@@ -1081,4 +1081,70 @@ async fn clients_that_do_not_read_time_out_and_free_their_workers() {
         (2, 0)
     );
     drop(stalled);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_application_gets_504_at_the_request_timeout() {
+    let options = ServeOptions {
+        request_timeout: Some(Duration::from_millis(200)),
+        ..ServeOptions::default()
+    };
+    let server = TestServer::start("plain_app:app", 2, options).await;
+    let started = std::time::Instant::now();
+    let reply = get(server.addr, "/sleep?secs=1").await;
+    assert_eq!(reply.status, StatusCode::GATEWAY_TIMEOUT);
+    assert!(started.elapsed() < Duration::from_millis(200) + MARGIN);
+    assert_eq!(get(server.addr, "/hello").await.status, StatusCode::OK);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_limits_give_413_and_431() {
+    let options = ServeOptions {
+        limits: Limits {
+            headers: 10,
+            body_bytes: 1000,
+            ..Limits::default()
+        },
+        ..ServeOptions::default()
+    };
+    let server = TestServer::start("plain_app:app", 1, options).await;
+    // Declared too large: refused before the application.
+    let head = b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n";
+    let reply = raw(server.addr, head).await;
+    assert!(
+        reply.starts_with("HTTP/1.1 413 Payload Too Large\r\n"),
+        "{reply}"
+    );
+    // Chunked, growing past the limit while the application reads it.
+    let mut chunked =
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    for _ in 0..3 {
+        chunked.extend_from_slice(b"1f4\r\n");
+        chunked.extend_from_slice(&[b'x'; 500]);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let reply = raw(server.addr, &chunked).await;
+    assert!(
+        reply.starts_with("HTTP/1.1 413 Payload Too Large\r\n"),
+        "{reply}"
+    );
+    // Within the limit.
+    let mut client = connect(server.addr).await;
+    let echoed = send(&mut client, Method::POST, "/echo", &[], vec![b'y'; 1000]).await;
+    assert_eq!((echoed.status, echoed.body.len()), (StatusCode::OK, 1000));
+    // Too many header fields.
+    let mut many = b"GET /hello HTTP/1.1\r\nHost: x\r\n".to_vec();
+    for n in 0..20 {
+        many.extend_from_slice(format!("X-Field-{n}: {n}\r\n").as_bytes());
+    }
+    many.extend_from_slice(b"\r\n");
+    let reply = raw(server.addr, &many).await;
+    assert!(
+        reply.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\n"),
+        "{reply}"
+    );
+    let report = server.stop().await;
+    assert_eq!(report.counters.client_errors(), 1, "the chunked body");
 }

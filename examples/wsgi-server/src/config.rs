@@ -37,6 +37,14 @@ options:
   --write-timeout SECS     how long a response may wait for the client to
                            read; then the connection is closed and the worker
                            released (default 30)
+  --request-timeout SECS   answer 504 when the application has not started
+                           its response in time; its call goes on (Python
+                           code cannot be interrupted) (default 0: none)
+  --max-headers N          request headers allowed; more get 431 (default 100)
+  --max-header-bytes N     size allowed for a request's head; more gets 431
+                           (default 65536, at least 8192)
+  --max-body-bytes N       request body size allowed; more gets 413
+                           (default 0: no limit)
   --processes N            supervisor mode: N server processes share the
                            listening socket; one that dies is restarted
                            (default 0: a single process, no supervisor)
@@ -64,6 +72,10 @@ pub struct Config {
     pub script_name: String,
     pub graceful_timeout: Duration,
     pub timeouts: Timeouts,
+    /// How long the application may take to start its response (`None`:
+    /// as long as it takes).
+    pub request_timeout: Option<Duration>,
+    pub limits: Limits,
     /// Server processes under a supervisor (0: none, serve in this process).
     pub processes: usize,
     /// Requests after which a supervised process is recycled (0: never).
@@ -82,6 +94,30 @@ pub struct Timeouts {
     pub body: Duration,
     /// For the client to take the next piece of a response.
     pub write: Duration,
+}
+
+/// What a request may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Header fields.
+    pub headers: usize,
+    /// Bytes of the request line and headers (hyper needs at least 8192).
+    pub header_bytes: usize,
+    /// Bytes of the body (0: no limit).
+    pub body_bytes: u64,
+}
+
+/// The least `--max-header-bytes` hyper accepts.
+const MIN_HEADER_BYTES: usize = 8192;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            headers: 100,
+            header_bytes: 65_536,
+            body_bytes: 0,
+        }
+    }
 }
 
 impl Default for Timeouts {
@@ -108,6 +144,8 @@ impl Config {
             script_name: String::new(),
             graceful_timeout: Duration::from_secs(30),
             timeouts: Timeouts::default(),
+            request_timeout: None,
+            limits: Limits::default(),
             processes: 0,
             max_requests: 0,
             max_requests_jitter: 0,
@@ -163,6 +201,21 @@ impl Config {
                 "--header-timeout" => config.timeouts.header = seconds(&flag, &value()?)?,
                 "--body-timeout" => config.timeouts.body = seconds(&flag, &value()?)?,
                 "--write-timeout" => config.timeouts.write = seconds(&flag, &value()?)?,
+                "--request-timeout" => {
+                    let limit = seconds(&flag, &value()?)?;
+                    config.request_timeout = (!limit.is_zero()).then_some(limit);
+                }
+                "--max-headers" => config.limits.headers = positive(&flag, &value()?)?,
+                "--max-header-bytes" => {
+                    let text = value()?;
+                    config.limits.header_bytes = count(&flag, &text)
+                        .ok()
+                        .filter(|&bytes| bytes >= MIN_HEADER_BYTES)
+                        .ok_or_else(|| {
+                            format!("{flag} wants at least {MIN_HEADER_BYTES} bytes, got `{text}`")
+                        })?;
+                }
+                "--max-body-bytes" => config.limits.body_bytes = count(&flag, &value()?)?,
                 "--processes" => config.processes = count(&flag, &value()?)?,
                 "--max-requests" => config.max_requests = count(&flag, &value()?)?,
                 "--max-requests-jitter" => config.max_requests_jitter = count(&flag, &value()?)?,
@@ -216,7 +269,8 @@ mod tests {
             "--app hello:app --workers 2 --bind 127.0.0.1:9000 --pythonpath a --pythonpath=b \
              --venv v --io-threads 3 --backlog 7 --script-name /api/ --graceful-timeout 1.5 --access-log \
              --header-timeout 5 --body-timeout 0.5 --write-timeout 7 --processes 3 \
-             --max-requests 100 --max-requests-jitter 10",
+             --max-requests 100 --max-requests-jitter 10 --request-timeout 2 \
+             --max-headers 20 --max-header-bytes 9000 --max-body-bytes 1000",
         )
         .unwrap()
         .unwrap();
@@ -245,6 +299,15 @@ mod tests {
             ),
             (3, 100, 10)
         );
+        assert_eq!(config.request_timeout, Some(Duration::from_secs(2)));
+        assert_eq!(
+            config.limits,
+            Limits {
+                headers: 20,
+                header_bytes: 9000,
+                body_bytes: 1000,
+            }
+        );
     }
 
     #[test]
@@ -258,6 +321,9 @@ mod tests {
         assert!(parse("--app a --body-timeout -1").is_err());
         assert!(parse("--app a --processes two").is_err());
         assert!(parse("--app a --max-requests 10").is_err());
+        assert!(parse("--app a --max-header-bytes 100").is_err());
+        let config = parse("--app a --request-timeout 0").unwrap().unwrap();
+        assert_eq!(config.request_timeout, None);
         assert_eq!(parse("--help"), Ok(None));
     }
 }

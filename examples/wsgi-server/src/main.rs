@@ -75,6 +75,8 @@ fn run(config: &Config, inherited: Option<std::net::TcpListener>) -> Result<(), 
         access_log: config.access_log,
         graceful_timeout: config.graceful_timeout,
         timeouts: config.timeouts,
+        request_timeout: config.request_timeout,
+        limits: config.limits,
         max_requests: if inherited.is_some() {
             supervisor::request_limit(config)
         } else {

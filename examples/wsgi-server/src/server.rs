@@ -22,7 +22,7 @@ use tokio::sync::{oneshot, watch, Notify};
 use tokio::task::JoinSet;
 
 use crate::body::{BodyError, ResponseBody};
-use crate::config::Timeouts;
+use crate::config::{Limits, Timeouts};
 use crate::counters::Counters;
 use crate::inflight::InFlight;
 use crate::wsgi::{self, ClientLink, Head, Request};
@@ -37,6 +37,10 @@ pub struct ServeOptions {
     /// How long in-flight requests may take after shutdown begins.
     pub graceful_timeout: Duration,
     pub timeouts: Timeouts,
+    /// How long the application may take to start a response before the
+    /// client gets a 504 (`None`: no limit).
+    pub request_timeout: Option<Duration>,
+    pub limits: Limits,
     /// Stop accepting (as at a shutdown) after this many requests (0:
     /// never).
     pub max_requests: u64,
@@ -49,6 +53,8 @@ impl Default for ServeOptions {
             access_log: false,
             graceful_timeout: Duration::from_secs(30),
             timeouts: Timeouts::default(),
+            request_timeout: None,
+            limits: Limits::default(),
             max_requests: 0,
         }
     }
@@ -181,9 +187,11 @@ async fn connection(
     };
     let close = Arc::new(Notify::new());
     let header_timeout = context.options.timeouts.header;
+    let limits = context.options.limits;
     let client = ClientLink::new(
         context.runtime.clone(),
         context.options.timeouts,
+        context.options.limits.body_bytes,
         Arc::clone(&close),
     );
     let service = service_fn(move |request| {
@@ -192,6 +200,8 @@ async fn connection(
     let connection = http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout)
+        .max_headers(limits.headers)
+        .max_header_size(limits.header_bytes)
         .keep_alive(true)
         .serve_connection(TokioIo::new(stream), service);
     let mut connection = std::pin::pin!(connection);
@@ -240,24 +250,13 @@ async fn handle(
 ) -> Result<Response<ResponseBody>, Infallible> {
     let started = Instant::now();
     let (parts, body) = request.into_parts();
-    if !wsgi::is_mounted(parts.uri.path(), &context.script_name) {
-        if context.options.access_log {
-            crate::info!(
-                "{peer} \"{} {}\" 404 outside --script-name",
-                parts.method,
-                parts.uri
-            );
-        }
-        return Ok(simple(StatusCode::NOT_FOUND, "Not Found\n"));
+    if let Some(refusal) = refuse(&parts, &context, peer) {
+        return Ok(refusal);
     }
     context.count_start();
-    let ticket = context
-        .in_flight
-        .enter(format!("{} {} from {peer}", parts.method, parts.uri));
-    let access_log = context
-        .options
-        .access_log
-        .then(|| (parts.method.clone(), parts.uri.clone()));
+    let label = format!("{} {}", parts.method, parts.uri);
+    let ticket = context.in_flight.enter(format!("{label} from {peer}"));
+    let access_log = context.options.access_log;
     let request = Request {
         method: parts.method,
         uri: parts.uri,
@@ -268,15 +267,16 @@ async fn handle(
         peer,
         client,
     };
-    let (head_sender, mut head) = oneshot::channel();
+    let (head_sender, head) = oneshot::channel();
     let job_context = Arc::clone(&context);
+    let job_label = access_log.then(|| label.clone());
     let job = context.executor.submit(move |py| {
         let _ticket = ticket;
         let context = job_context;
         let outcome = wsgi::call(py, &context.app, request, &context.script_name, head_sender);
-        if let Some((method, path)) = access_log {
+        if let Some(label) = job_label {
             crate::info!(
-                "{peer} \"{method} {path}\" {} {} {:.1}ms",
+                "{peer} \"{label}\" {} {} {:.1}ms",
                 outcome.status,
                 outcome.body_bytes,
                 started.elapsed().as_secs_f64() * 1e3
@@ -285,6 +285,59 @@ async fn handle(
         context.counters.record(outcome.verdict);
         Ok(())
     });
+    Ok(await_head(job, head, context.options.request_timeout, &label).await)
+}
+
+/// What the server answers itself, without calling the application: a
+/// path outside the mount point (404), a declared body over the limit (413).
+fn refuse(
+    parts: &hyper::http::request::Parts,
+    context: &Context,
+    peer: SocketAddr,
+) -> Option<Response<ResponseBody>> {
+    let (method, uri) = (&parts.method, &parts.uri);
+    if !wsgi::is_mounted(uri.path(), &context.script_name) {
+        if context.options.access_log {
+            crate::info!("{peer} \"{method} {uri}\" 404 outside --script-name");
+        }
+        return Some(simple(StatusCode::NOT_FOUND, "Not Found\n"));
+    }
+    let limit = context.options.limits.body_bytes;
+    let declared = parts
+        .headers
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    match declared {
+        Some(length) if limit > 0 && length > limit => {
+            crate::warn!(
+                "{method} {uri}: client error: a body of {length} bytes is over \
+                 --max-body-bytes {limit}; answered 413 Payload Too Large"
+            );
+            // The body is not read: the connection cannot serve another.
+            Some(closing(simple(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Payload Too Large\n",
+            )))
+        }
+        _ => None,
+    }
+}
+
+/// Waits for the job to send the response's head; the response starts
+/// then, and its body is streamed while the job is still running. After
+/// `request_timeout`, the client gets a 504 instead (the job goes on).
+async fn await_head(
+    job: impl Future<Output = Result<(), ExecError>>,
+    mut head: oneshot::Receiver<Head>,
+    request_timeout: Option<Duration>,
+    label: &str,
+) -> Response<ResponseBody> {
+    let deadline = async {
+        match request_timeout {
+            Some(limit) => tokio::time::sleep(limit).await,
+            None => std::future::pending().await,
+        }
+    };
     let mut job = std::pin::pin!(job);
     let head = tokio::select! {
         biased;
@@ -293,20 +346,29 @@ async fn handle(
             // The job sent the head or dropped its sender: either is ready.
             Ok(()) => head.await.ok(),
             Err(ExecError::ShutDown | ExecError::Cancelled) => {
-                return Ok(simple(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable\n"));
+                return simple(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable\n");
             }
             Err(err) => {
                 crate::error!("the request job failed: {err}");
                 None
             }
         },
+        () = deadline => {
+            crate::error!(
+                "{label}: the application did not start its response within {:.1}s \
+                 (--request-timeout); answered 504, while its call goes on (Python code \
+                 cannot be interrupted)",
+                request_timeout.unwrap_or_default().as_secs_f64()
+            );
+            return simple(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout\n");
+        }
     };
     // The job may still be streaming the body; dropping its future does
     // not stop it.
-    Ok(match head {
+    match head {
         Some(head) => response(head),
         None => simple(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error\n"),
-    })
+    }
 }
 
 impl Context {
@@ -330,6 +392,15 @@ fn response(head: Head) -> Response<ResponseBody> {
             response.extensions_mut().insert(reason);
         }
     }
+    response
+}
+
+/// `response` with `Connection: close`.
+fn closing(mut response: Response<ResponseBody>) -> Response<ResponseBody> {
+    response.headers_mut().insert(
+        hyper::header::CONNECTION,
+        hyper::header::HeaderValue::from_static("close"),
+    );
     response
 }
 

@@ -20,6 +20,8 @@ pub struct ClientLink {
     /// The I/O runtime, whose timers bound the waits.
     runtime: Handle,
     timeouts: Timeouts,
+    /// The request body bytes allowed (0: no limit).
+    max_body_bytes: u64,
     /// Notified to close the connection at once.
     close: Arc<Notify>,
 }
@@ -27,12 +29,28 @@ pub struct ClientLink {
 impl ClientLink {
     /// A link to a connection served on `runtime`, which closes when `close`
     /// is notified.
-    pub fn new(runtime: Handle, timeouts: Timeouts, close: Arc<Notify>) -> ClientLink {
+    pub fn new(
+        runtime: Handle,
+        timeouts: Timeouts,
+        max_body_bytes: u64,
+        close: Arc<Notify>,
+    ) -> ClientLink {
         ClientLink {
             runtime,
             timeouts,
+            max_body_bytes,
             close,
         }
+    }
+
+    /// Fails once the request body has grown past the limit to `received`
+    /// bytes.
+    pub(crate) fn check_body_size(&self, received: u64) -> Result<(), ClientError> {
+        let limit = self.max_body_bytes;
+        if limit > 0 && received > limit {
+            return Err(ClientError::BodyTooLarge(limit));
+        }
+        Ok(())
     }
 
     /// Waits (detached if attached) for the next piece of the request body,
@@ -84,6 +102,8 @@ impl ClientLink {
 pub enum ClientError {
     /// The request body broke off or was malformed (a bad chunk size, ...).
     BadBody(String),
+    /// The body grew past this many bytes (`--max-body-bytes`).
+    BodyTooLarge(u64),
     /// The client sent no more of the body for this long.
     BodyTimeout(Duration),
     /// The client read none of the response for this long.
@@ -108,6 +128,7 @@ impl ClientError {
     pub fn status(&self) -> StatusCode {
         match self {
             ClientError::BadBody(_) => StatusCode::BAD_REQUEST,
+            ClientError::BodyTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ClientError::BodyTimeout(_) | ClientError::WriteTimeout(_) => {
                 StatusCode::REQUEST_TIMEOUT
             }
@@ -119,6 +140,9 @@ impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClientError::BadBody(err) => write!(f, "the request body could not be read: {err}"),
+            ClientError::BodyTooLarge(limit) => {
+                write!(f, "the request body is over --max-body-bytes {limit}")
+            }
             ClientError::BodyTimeout(limit) => write!(
                 f,
                 "the client sent none of the request body for {:.1}s (--body-timeout)",

@@ -1,5 +1,6 @@
 //! `wsgi.input`: the request body, read by the application as it arrives.
 
+use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use pyo3_ft::exceptions::PyOSError;
@@ -28,7 +29,9 @@ struct State {
     /// Received, not yet read: `buffer[start..]`.
     buffer: Vec<u8>,
     start: usize,
-    /// Bounds the waits for the body.
+    /// Body bytes received so far.
+    received: u64,
+    /// Bounds the waits for the body, and its size.
     client: ClientLink,
     /// Why the body could not be read, once it could not.
     client_error: Option<ClientError>,
@@ -40,42 +43,54 @@ impl State {
     }
 
     /// Receives one more piece of the body, waiting detached; false at its
-    /// end.
+    /// end. A client error ends the body and raises `OSError`.
     fn fill(&mut self) -> PyResult<bool> {
+        let data = match self.next_data() {
+            Ok(Some(data)) => data,
+            Ok(None) => {
+                self.body = None;
+                return Ok(false);
+            }
+            Err(err) => {
+                self.body = None;
+                let raised = PyOSError::new_err(err.to_string());
+                self.client_error = Some(err);
+                return Err(raised);
+            }
+        };
+        if self.start == self.buffer.len() {
+            self.buffer.clear();
+            self.start = 0;
+        } else if self.start > self.buffer.len() / 2 {
+            self.buffer.drain(..self.start);
+            self.start = 0;
+        }
+        self.buffer.extend_from_slice(&data);
+        Ok(true)
+    }
+
+    /// The next non-empty piece of the body (`None` at its end), counted
+    /// against the size limit.
+    fn next_data(&mut self) -> Result<Option<Bytes>, ClientError> {
         loop {
             let Some(body) = self.body.as_mut() else {
-                return Ok(false);
+                return Ok(None);
             };
-            let frame = self
-                .client
-                .read(body.frame())
-                .and_then(|frame| frame.transpose().map_err(|err| ClientError::bad_body(&err)));
-            let data = match frame {
-                Ok(None) => {
-                    self.body = None;
-                    return Ok(false);
-                }
-                Err(err) => {
-                    self.body = None;
-                    let raised = PyOSError::new_err(err.to_string());
-                    self.client_error = Some(err);
-                    return Err(raised);
-                }
-                // Trailers carry no data.
-                Ok(Some(frame)) => match frame.into_data() {
-                    Ok(data) if !data.is_empty() => data,
-                    _ => continue,
-                },
+            let frame = self.client.read(body.frame())?;
+            let Some(frame) = frame
+                .transpose()
+                .map_err(|err| ClientError::bad_body(&err))?
+            else {
+                return Ok(None);
             };
-            if self.start == self.buffer.len() {
-                self.buffer.clear();
-                self.start = 0;
-            } else if self.start > self.buffer.len() / 2 {
-                self.buffer.drain(..self.start);
-                self.start = 0;
+            // Trailers carry no data.
+            if let Ok(data) = frame.into_data() {
+                if !data.is_empty() {
+                    self.received += data.len() as u64;
+                    self.client.check_body_size(self.received)?;
+                    return Ok(Some(data));
+                }
             }
-            self.buffer.extend_from_slice(&data);
-            return Ok(true);
         }
     }
 
@@ -132,6 +147,7 @@ impl Input {
                 body,
                 buffer: Vec::new(),
                 start: 0,
+                received: 0,
                 client,
                 client_error: None,
             }),
