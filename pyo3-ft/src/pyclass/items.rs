@@ -119,7 +119,9 @@ impl PyClassItems {
 }
 
 /// One `#[pymethods]` block, registered with `inventory` under the class
-/// it belongs to, so that a class may have any number of blocks.
+/// it belongs to, so that a class may have any number of blocks. Made by
+/// the macro; not for direct use.
+#[doc(hidden)]
 pub struct MethodsBlock {
     class: fn() -> TypeId,
     items: &'static PyClassItems,
@@ -142,7 +144,9 @@ inventory::collect!(MethodsBlock);
 ///
 /// Gathering never waits: two threads that race both merge, one result is
 /// kept (a class's type object is created once, under its own lock, so in
-/// practice only that creation gathers).
+/// practice only that creation gathers). Made by the macro; not for direct
+/// use.
+#[doc(hidden)]
 pub struct ClassItems {
     merged: AtomicPtr<PyClassItems>,
 }

@@ -6,11 +6,14 @@
 //! working on different areas do not collide:
 //! - `classes.rs`: `#[pyclass]` options (`pyo3_style.classes`)
 //! - `enums.rs`: enums (`pyo3_style.enums`)
+//! - `methods.rs`: function and method spellings, magic methods
+//!   (`pyo3_style.methods`)
 //! - `modules.rs`: declarative modules, submodules, exceptions
 //!   (`pyo3_style.modules`)
 
 mod classes;
 mod enums;
+mod methods;
 mod modules;
 
 use pyo3_ft::prelude::*;
@@ -22,6 +25,8 @@ mod pyo3_style {
     use super::classes::classes;
     #[pymodule_export]
     use super::enums::enums;
+    #[pymodule_export]
+    use super::methods::methods;
     #[pymodule_export]
     use super::modules::modules;
 }
