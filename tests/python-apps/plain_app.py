@@ -279,6 +279,16 @@ def pid(environ, start_response):
     return _text(start_response, str(os.getpid()))
 
 
+def file(environ, start_response):
+    """?size= bytes through wsgi.file_wrapper, in blocks of 1000."""
+    import io
+
+    size = int(_query(environ).get("size", "2500"))
+    data = bytes(i % 251 for i in range(size))
+    start_response("200 OK", [("Content-Type", "application/octet-stream")])
+    return environ["wsgi.file_wrapper"](io.BytesIO(data), 1000)
+
+
 def gil(environ, start_response):
     enabled = getattr(sys, "_is_gil_enabled", lambda: True)()
     return _text(start_response, json.dumps({"gil_enabled": enabled}), ctype="application/json")
@@ -335,6 +345,7 @@ ROUTES = {
     "/sleep": sleep,
     "/exit": exit_process,
     "/pid": pid,
+    "/file": file,
     "/bench": bench,
 }
 

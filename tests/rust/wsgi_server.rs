@@ -27,6 +27,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use wsgi_server::config::{Limits, Timeouts};
 use wsgi_server::server::{self, ServeOptions, ServeReport};
+use wsgi_server::wsgi::TrustedProxies;
 use wsgi_server::{app, Config};
 
 /// The longest any step may take before the test counts as hung.
@@ -1147,4 +1148,69 @@ async fn request_limits_give_413_and_431() {
     );
     let report = server.stop().await;
     assert_eq!(report.counters.client_errors(), 1, "the chunked body");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn file_wrapper_streams_a_file_like_object() {
+    let server = TestServer::plain(1).await;
+    let reply = get(server.addr, "/file?size=2500").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let expected: Vec<u8> = (0..2500u32).map(|i| (i % 251) as u8).collect();
+    assert_eq!(reply.body, expected);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_headers_are_believed_only_from_trusted_proxies() {
+    let forwarded = [
+        ("x-forwarded-for", "203.0.113.9"),
+        ("x-forwarded-proto", "https"),
+    ];
+    // Loopback is trusted by default.
+    let server = TestServer::plain(1).await;
+    let mut client = connect(server.addr).await;
+    let environ = send(
+        &mut client,
+        Method::GET,
+        "/environ",
+        &forwarded,
+        Bytes::new(),
+    )
+    .await
+    .json();
+    assert_eq!(
+        environ.get("REMOTE_ADDR").as_str().as_deref(),
+        Some("203.0.113.9")
+    );
+    assert_eq!(
+        environ.get("wsgi.url_scheme").as_str().as_deref(),
+        Some("https")
+    );
+    assert_eq!(environ.get("wsgi.multiprocess").as_bool(), Some(false));
+    server.stop().await;
+
+    let options = ServeOptions {
+        trusted_proxies: TrustedProxies::parse("").unwrap(),
+        ..ServeOptions::default()
+    };
+    let server = TestServer::start("plain_app:app", 1, options).await;
+    let mut client = connect(server.addr).await;
+    let environ = send(
+        &mut client,
+        Method::GET,
+        "/environ",
+        &forwarded,
+        Bytes::new(),
+    )
+    .await
+    .json();
+    assert_eq!(
+        environ.get("REMOTE_ADDR").as_str().as_deref(),
+        Some("127.0.0.1")
+    );
+    assert_eq!(
+        environ.get("wsgi.url_scheme").as_str().as_deref(),
+        Some("http")
+    );
+    server.stop().await;
 }

@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::wsgi::TrustedProxies;
+
 /// What `wsgi-server --help` prints.
 pub const USAGE: &str = "\
 usage: wsgi-server --app MODULE[:CALLABLE] [options]
@@ -45,6 +47,10 @@ options:
                            (default 65536, at least 8192)
   --max-body-bytes N       request body size allowed; more gets 413
                            (default 0: no limit)
+  --forwarded-allow-ips LIST  the proxies (IP addresses, comma-separated, or
+                           `*`) whose X-Forwarded-For and X-Forwarded-Proto
+                           set REMOTE_ADDR and wsgi.url_scheme (default
+                           127.0.0.1,::1; empty: none)
   --processes N            supervisor mode: N server processes share the
                            listening socket; one that dies is restarted
                            (default 0: a single process, no supervisor)
@@ -76,6 +82,7 @@ pub struct Config {
     /// as long as it takes).
     pub request_timeout: Option<Duration>,
     pub limits: Limits,
+    pub trusted_proxies: TrustedProxies,
     /// Server processes under a supervisor (0: none, serve in this process).
     pub processes: usize,
     /// Requests after which a supervised process is recycled (0: never).
@@ -146,6 +153,7 @@ impl Config {
             timeouts: Timeouts::default(),
             request_timeout: None,
             limits: Limits::default(),
+            trusted_proxies: TrustedProxies::default(),
             processes: 0,
             max_requests: 0,
             max_requests_jitter: 0,
@@ -216,6 +224,10 @@ impl Config {
                         })?;
                 }
                 "--max-body-bytes" => config.limits.body_bytes = count(&flag, &value()?)?,
+                "--forwarded-allow-ips" => {
+                    config.trusted_proxies = TrustedProxies::parse(&value()?)
+                        .map_err(|err| format!("--forwarded-allow-ips: {err}"))?;
+                }
                 "--processes" => config.processes = count(&flag, &value()?)?,
                 "--max-requests" => config.max_requests = count(&flag, &value()?)?,
                 "--max-requests-jitter" => config.max_requests_jitter = count(&flag, &value()?)?,
@@ -270,7 +282,8 @@ mod tests {
              --venv v --io-threads 3 --backlog 7 --script-name /api/ --graceful-timeout 1.5 --access-log \
              --header-timeout 5 --body-timeout 0.5 --write-timeout 7 --processes 3 \
              --max-requests 100 --max-requests-jitter 10 --request-timeout 2 \
-             --max-headers 20 --max-header-bytes 9000 --max-body-bytes 1000",
+             --max-headers 20 --max-header-bytes 9000 --max-body-bytes 1000 \
+             --forwarded-allow-ips=10.0.0.1,::1",
         )
         .unwrap()
         .unwrap();
@@ -300,6 +313,10 @@ mod tests {
             (3, 100, 10)
         );
         assert_eq!(config.request_timeout, Some(Duration::from_secs(2)));
+        assert_eq!(
+            config.trusted_proxies,
+            TrustedProxies::parse("10.0.0.1,::1").unwrap()
+        );
         assert_eq!(
             config.limits,
             Limits {

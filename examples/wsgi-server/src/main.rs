@@ -73,6 +73,8 @@ fn run(config: &Config, inherited: Option<std::net::TcpListener>) -> Result<(), 
     let options = ServeOptions {
         script_name: config.script_name.clone(),
         access_log: config.access_log,
+        multiprocess: inherited.is_some(),
+        trusted_proxies: config.trusted_proxies.clone(),
         graceful_timeout: config.graceful_timeout,
         timeouts: config.timeouts,
         request_timeout: config.request_timeout,

@@ -25,7 +25,7 @@ use crate::body::{BodyError, ResponseBody};
 use crate::config::{Limits, Timeouts};
 use crate::counters::Counters;
 use crate::inflight::InFlight;
-use crate::wsgi::{self, ClientLink, Head, Request};
+use crate::wsgi::{self, ClientLink, Head, Request, TrustedProxies};
 
 /// What the request handlers share.
 #[derive(Debug, Clone)]
@@ -34,6 +34,10 @@ pub struct ServeOptions {
     pub script_name: String,
     /// Log a line per request.
     pub access_log: bool,
+    /// Other processes serve the same application (`wsgi.multiprocess`).
+    pub multiprocess: bool,
+    /// The peers whose `X-Forwarded-For`/`-Proto` are believed.
+    pub trusted_proxies: TrustedProxies,
     /// How long in-flight requests may take after shutdown begins.
     pub graceful_timeout: Duration,
     pub timeouts: Timeouts,
@@ -51,6 +55,8 @@ impl Default for ServeOptions {
         ServeOptions {
             script_name: String::new(),
             access_log: false,
+            multiprocess: false,
+            trusted_proxies: TrustedProxies::default(),
             graceful_timeout: Duration::from_secs(30),
             timeouts: Timeouts::default(),
             request_timeout: None,
@@ -63,8 +69,8 @@ impl Default for ServeOptions {
 struct Context {
     app: Arc<Py<PyAny>>,
     executor: Arc<Executor>,
-    /// `options.script_name`, shared with the jobs without a copy each.
-    script_name: Arc<str>,
+    /// What every application call is told.
+    settings: wsgi::Settings,
     options: ServeOptions,
     /// The I/O runtime, whose timers bound the workers' waits on clients.
     runtime: tokio::runtime::Handle,
@@ -107,7 +113,11 @@ pub async fn serve(
     let context = Arc::new(Context {
         app: Arc::new(app),
         executor,
-        script_name: options.script_name.as_str().into(),
+        settings: wsgi::Settings {
+            script_name: options.script_name.clone(),
+            multiprocess: options.multiprocess,
+            trusted_proxies: options.trusted_proxies.clone(),
+        },
         options,
         runtime: tokio::runtime::Handle::current(),
         counters: Arc::default(),
@@ -273,7 +283,7 @@ async fn handle(
     let job = context.executor.submit(move |py| {
         let _ticket = ticket;
         let context = job_context;
-        let outcome = wsgi::call(py, &context.app, request, &context.script_name, head_sender);
+        let outcome = wsgi::call(py, &context.app, request, &context.settings, head_sender);
         if let Some(label) = job_label {
             crate::info!(
                 "{peer} \"{label}\" {} {} {:.1}ms",
@@ -296,7 +306,7 @@ fn refuse(
     peer: SocketAddr,
 ) -> Option<Response<ResponseBody>> {
     let (method, uri) = (&parts.method, &parts.uri);
-    if !wsgi::is_mounted(uri.path(), &context.script_name) {
+    if !wsgi::is_mounted(uri.path(), &context.settings.script_name) {
         if context.options.access_log {
             crate::info!("{peer} \"{method} {uri}\" 404 outside --script-name");
         }

@@ -12,10 +12,13 @@ use hyper::{Method, Version};
 use pyo3_ft::intern;
 use pyo3_ft::prelude::*;
 use pyo3_ft::sync::PyOnceLock;
+use pyo3_ft::type_info::PyTypeInfo;
 use pyo3_ft::types::{PyDict, PyModule, PyString, PyTuple};
 
+use super::file_wrapper::FileWrapper;
+use super::forwarded;
 use super::input::Input;
-use super::Request;
+use super::{Request, Settings};
 
 /// Whether the request path `path` (as sent, percent-encoded) is under the
 /// mount point `script_name` (empty for the root).
@@ -36,8 +39,9 @@ pub(crate) fn build<'py>(
     py: Python<'py>,
     request: &Request,
     input: &Bound<'py, Input>,
-    script_name: &str,
+    settings: &Settings,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let script_name = settings.script_name.as_str();
     let environ = PyDict::new(py);
     let set = |key: &Bound<'py, PyString>, value: &Bound<'py, PyAny>| environ.set_item(key, value);
 
@@ -100,14 +104,37 @@ pub(crate) fn build<'py>(
         intern!(py, "wsgi.version"),
         PyTuple::new(py, [1, 0])?.as_any(),
     )?;
-    set(intern!(py, "wsgi.url_scheme"), intern!(py, "http").as_any())?;
+    let forwarded = forwarded::read(
+        &request.headers,
+        request.peer.ip(),
+        &settings.trusted_proxies,
+    );
+    if let Some(client) = forwarded.client {
+        set(
+            intern!(py, "REMOTE_ADDR"),
+            PyString::new(py, &client).as_any(),
+        )?;
+    }
+    let scheme = if forwarded.https == Some(true) {
+        intern!(py, "https")
+    } else {
+        intern!(py, "http")
+    };
+    set(intern!(py, "wsgi.url_scheme"), scheme.as_any())?;
     set(intern!(py, "wsgi.input"), input.as_any())?;
     set(
         intern!(py, "wsgi.errors"),
         &sys(py)?.getattr(intern!(py, "stderr"))?,
     )?;
     set(intern!(py, "wsgi.multithread"), &py.bool(true))?;
-    set(intern!(py, "wsgi.multiprocess"), &py.bool(false))?;
+    set(
+        intern!(py, "wsgi.multiprocess"),
+        &py.bool(settings.multiprocess),
+    )?;
+    set(
+        intern!(py, "wsgi.file_wrapper"),
+        FileWrapper::type_object(py).as_any(),
+    )?;
     set(intern!(py, "wsgi.run_once"), &py.bool(false))?;
     // The body ends where the client ended it, even without Content-Length.
     set(intern!(py, "wsgi.input_terminated"), &py.bool(true))?;

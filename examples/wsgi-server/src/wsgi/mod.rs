@@ -2,6 +2,8 @@
 
 mod client;
 mod environ;
+mod file_wrapper;
+mod forwarded;
 mod input;
 mod length;
 mod response;
@@ -18,6 +20,8 @@ use tokio::sync::oneshot;
 
 pub use client::{ClientError, ClientLink};
 pub use environ::is_mounted;
+pub use file_wrapper::FileWrapper;
+pub use forwarded::TrustedProxies;
 pub use input::Input;
 pub use response::{Head, StartResponse};
 
@@ -36,6 +40,17 @@ pub struct Request {
     pub peer: SocketAddr,
     /// The connection, for bounded waits on the client.
     pub client: ClientLink,
+}
+
+/// What the server tells every call of the application.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// `SCRIPT_NAME`, without a trailing slash (empty for the root).
+    pub script_name: String,
+    /// `wsgi.multiprocess`: other processes serve the same application.
+    pub multiprocess: bool,
+    /// The peers whose `X-Forwarded-For`/`-Proto` are believed.
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// Whose fault it was if a request failed.
@@ -68,7 +83,7 @@ pub fn call(
     py: Python<'_>,
     app: &Py<PyAny>,
     mut request: Request,
-    script_name: &str,
+    settings: &Settings,
     head: oneshot::Sender<Head>,
 ) -> Outcome {
     let client = request.client.clone();
@@ -86,7 +101,7 @@ pub fn call(
             };
         }
     };
-    let result = run(py, app, &request, script_name, &input, &responder);
+    let result = run(py, app, &request, settings, &input, &responder);
     let client_error = input.get().client_error(py);
     input.get().finish(py);
     let verdict = judge(py, &request, result, client_error, responder.get());
@@ -148,11 +163,11 @@ fn run(
     py: Python<'_>,
     app: &Py<PyAny>,
     request: &Request,
-    script_name: &str,
+    settings: &Settings,
     input: &Bound<'_, Input>,
     responder: &Bound<'_, StartResponse>,
 ) -> PyResult<()> {
-    let environ = environ::build(py, request, input, script_name)?;
+    let environ = environ::build(py, request, input, settings)?;
     let iterable = app.bind(py).call1((environ, responder.clone()))?;
     let body = drive(py, responder.get(), &iterable);
     // PEP 3333: `close()` is called whatever happened, even if the client left.
