@@ -181,27 +181,7 @@ fn extract(tarball: &Path, staging: &Path) -> Result<PathBuf> {
 
 /// The version in `Include/patchlevel.h` of a source tree.
 fn read_version(src: &Path) -> Result<(u32, u32, u32)> {
-    let path = src.join("Include").join("patchlevel.h");
-    let text =
-        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    parse_patchlevel(&text).ok_or_else(|| format!("no version found in {}", path.display()))
-}
-
-/// `PY_MAJOR_VERSION`, `PY_MINOR_VERSION`, `PY_MICRO_VERSION` of `patchlevel.h`.
-fn parse_patchlevel(text: &str) -> Option<(u32, u32, u32)> {
-    let define = |name: &str| {
-        text.lines().find_map(|line| {
-            let mut words = line.split_whitespace();
-            (words.next()? == "#define" && words.next()? == name)
-                .then(|| words.next()?.parse().ok())
-                .flatten()
-        })
-    };
-    Some((
-        define("PY_MAJOR_VERSION")?,
-        define("PY_MINOR_VERSION")?,
-        define("PY_MICRO_VERSION")?,
-    ))
+    crate::runtime_headers::version_of(&src.join("Include"))
 }
 
 /// Makes sure a C compiler, make and the needed headers are present;
@@ -279,19 +259,6 @@ fn smoke_test(python: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn patchlevel_gives_the_version() {
-        let text = "\
-#define PY_MAJOR_VERSION        3
-#define PY_MINOR_VERSION        13
-#define PY_MICRO_VERSION        15
-#define PY_RELEASE_LEVEL        PY_RELEASE_LEVEL_FINAL
-#define PY_VERSION              \"3.13.15\"
-";
-        assert_eq!(parse_patchlevel(text), Some((3, 13, 15)));
-        assert_eq!(parse_patchlevel("#define PY_MAJOR_VERSION 3"), None);
-    }
 
     #[test]
     fn configure_args_differ_only_in_disable_gil() {

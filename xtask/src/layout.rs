@@ -8,7 +8,10 @@
 //! build script sets the cfgs it would set for an interpreter of that
 //! version and build, without running one. Each gets its own target
 //! directory under `target/layout/`, so that a rerun rebuilds nothing and
-//! the workspace's own builds are never invalidated.
+//! the workspace's own builds are never invalidated. For the header sets
+//! (versions that no interpreter here runs), `cargo check -p pyo3-ft` then
+//! proves that the safe layer compiles under that version's cfgs; those
+//! checks share `target/layout/check`, so the dependencies build once.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -31,8 +34,13 @@ pub fn stage(root: &Path, interpreters: &Interpreters, ft_only: bool) -> (Vec<St
     for config in configurations(interpreters.iter(), &header_sets, ft_only) {
         println!("\n==== layout check on {} ====", config.label);
         let outcome = run(root, &config);
+        let safe_api = match outcome.safe_api_compiles {
+            Some(true) => "; pyo3-ft compiles",
+            Some(false) => "; pyo3-ft does NOT compile",
+            None => "",
+        };
         lines.push(format!(
-            "layout {}: cargo {}; {} items checked",
+            "layout {}: cargo {}; {} items checked{safe_api}",
             config.label, outcome.counts, outcome.items
         ));
         total += outcome.counts;
@@ -67,6 +75,9 @@ pub struct Config {
     /// The directory of `Python.h`, then further include directories.
     pub include: Vec<PathBuf>,
     pub free_threaded: bool,
+    /// Also `cargo check -p pyo3-ft` under these cfgs (versions that the
+    /// workspace's own test stages do not build).
+    pub check_safe_api: bool,
 }
 
 impl Config {
@@ -83,6 +94,7 @@ impl Config {
             name: format!("{minor}{suffix}"),
             include: vec![interpreter.include.clone()],
             free_threaded,
+            check_safe_api: false,
         }
     }
 
@@ -98,6 +110,7 @@ impl Config {
                 .cloned()
                 .collect(),
             free_threaded,
+            check_safe_api: true,
         }
     }
 }
@@ -125,36 +138,58 @@ pub struct Outcome {
     /// Items (sizes, offsets, constants) compared, summed over the areas
     /// that passed.
     pub items: u64,
+    /// Whether `pyo3-ft` compiled, if it was checked.
+    pub safe_api_compiles: Option<bool>,
 }
 
-/// Builds and runs the layout test for `config`.
+/// Builds and runs the layout test for `config`, then checks `pyo3-ft` if
+/// the configuration asks for it.
 pub fn run(root: &Path, config: &Config) -> Outcome {
-    let include = match std::env::join_paths(&config.include) {
-        Ok(paths) => paths,
-        Err(e) => {
-            eprintln!("error: include path of {}: {e}", config.label);
-            return Outcome {
-                counts: Counts::default().with_stage_failure(),
-                items: 0,
-            };
-        }
-    };
+    let layout_dir = root.join("target").join("layout");
     let mut cmd = util::cargo();
     cmd.args(["test", "-p", "pyo3-ft-runtime", "--test", "layout", "--"])
         .args(["--nocapture", "--test-threads=1"])
-        .current_dir(root)
-        .env(ENV_HEADERS, include)
-        .env(
-            ENV_FREE_THREADED,
-            if config.free_threaded { "1" } else { "0" },
-        )
-        .env(
-            "CARGO_TARGET_DIR",
-            root.join("target").join("layout").join(&config.name),
-        )
-        // A mismatch is a list, not a backtrace.
-        .env("RUST_BACKTRACE", "0");
-    outcome(&mut cmd)
+        .env("CARGO_TARGET_DIR", layout_dir.join(&config.name));
+    let Some(cmd) = header_env(&mut cmd, root, config) else {
+        return Outcome {
+            counts: Counts::default().with_stage_failure(),
+            items: 0,
+            safe_api_compiles: None,
+        };
+    };
+    let mut outcome = outcome(cmd);
+    if config.check_safe_api {
+        let mut check = util::cargo();
+        check
+            .args(["check", "-p", "pyo3-ft"])
+            .env("CARGO_TARGET_DIR", layout_dir.join("check"));
+        let compiles = header_env(&mut check, root, config).is_some_and(|check| {
+            util::run(check)
+                .map_err(|e| eprintln!("error: {e}"))
+                .is_ok()
+        });
+        if !compiles {
+            outcome.counts = outcome.counts.with_stage_failure();
+        }
+        outcome.safe_api_compiles = Some(compiles);
+    }
+    outcome
+}
+
+/// Selects `config`'s header set for a cargo command in `root`; `None`
+/// (reported) if its include path cannot be one environment variable.
+fn header_env<'c>(cmd: &'c mut Command, root: &Path, config: &Config) -> Option<&'c mut Command> {
+    let include = std::env::join_paths(&config.include)
+        .map_err(|e| eprintln!("error: include path of {}: {e}", config.label))
+        .ok()?;
+    let free_threaded = if config.free_threaded { "1" } else { "0" };
+    Some(
+        cmd.current_dir(root)
+            .env(ENV_HEADERS, include)
+            .env(ENV_FREE_THREADED, free_threaded)
+            // A mismatch is a list, not a backtrace.
+            .env("RUST_BACKTRACE", "0"),
+    )
 }
 
 fn outcome(cmd: &mut Command) -> Outcome {
@@ -163,12 +198,17 @@ fn outcome(cmd: &mut Command) -> Outcome {
             let counts = summary::cargo_counts(&output);
             let items = items_checked(&output);
             if status.success() {
-                Outcome { counts, items }
+                Outcome {
+                    counts,
+                    items,
+                    safe_api_compiles: None,
+                }
             } else {
                 eprintln!("error: `{}` failed ({status})", util::describe(cmd));
                 Outcome {
                     counts: counts.with_stage_failure(),
                     items,
+                    safe_api_compiles: None,
                 }
             }
         }
@@ -177,6 +217,7 @@ fn outcome(cmd: &mut Command) -> Outcome {
             Outcome {
                 counts: Counts::default().with_stage_failure(),
                 items: 0,
+                safe_api_compiles: None,
             }
         }
     }
@@ -246,8 +287,10 @@ test result: ok. 11 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out
             configs[0].include,
             [PathBuf::from("/p/include/python3.13t")]
         );
+        assert!(!configs[0].check_safe_api);
         assert_eq!(configs[2].label, "3.14.2 (headers)");
         assert!(!configs[2].free_threaded);
+        assert!(configs[2].check_safe_api);
         assert_eq!(
             configs[3].include,
             [
