@@ -70,7 +70,7 @@ impl TestServer {
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server::serve(
-            listener,
+            vec![listener.into()],
             application,
             Arc::clone(&executor),
             options,

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::listener::Bind;
 use crate::wsgi::TrustedProxies;
 
 /// What `wsgi-server --help` prints.
@@ -17,7 +18,8 @@ options:
   --app MODULE[:CALLABLE]  the application: CALLABLE (default `application`,
                            a dotted path allowed) of the importable MODULE
   --workers N              Python worker threads (default: the CPU count)
-  --bind ADDR              address to listen on (default 127.0.0.1:8000)
+  --bind ADDR              HOST:PORT or unix:PATH to listen on (repeatable;
+                           default 127.0.0.1:8000)
   --pythonpath DIR         put DIR first on sys.path (repeatable)
   --venv DIR               add the site-packages of the virtual environment
                            DIR (made by this interpreter) to sys.path
@@ -67,7 +69,8 @@ pub struct Config {
     /// `module:callable`.
     pub app: String,
     pub workers: usize,
-    pub bind: SocketAddr,
+    /// Where to listen (at least one).
+    pub binds: Vec<Bind>,
     /// Prepended to `sys.path`, in the order given.
     pub pythonpath: Vec<PathBuf>,
     pub venv: Option<PathBuf>,
@@ -143,7 +146,7 @@ impl Config {
         Config {
             app: app.into(),
             workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
+            binds: vec![Bind::Tcp(SocketAddr::from(([127, 0, 0, 1], 8000)))],
             pythonpath: Vec::new(),
             venv: None,
             io_threads: 1,
@@ -170,6 +173,7 @@ impl Config {
     {
         let mut args = args.into_iter().map(Into::into);
         let mut config = Config::new(String::new());
+        let mut binds = Vec::new();
         while let Some(arg) = args.next() {
             let (flag, inline) = match arg.split_once('=') {
                 Some((flag, value)) if flag.starts_with("--") => {
@@ -189,12 +193,7 @@ impl Config {
                 "--workers" => config.workers = positive(&flag, &value()?)?,
                 "--io-threads" => config.io_threads = positive(&flag, &value()?)?,
                 "--backlog" => config.backlog = positive(&flag, &value()?)?,
-                "--bind" => {
-                    let text = value()?;
-                    config.bind = text
-                        .parse()
-                        .map_err(|_| format!("--bind wants HOST:PORT, got `{text}`"))?;
-                }
+                "--bind" => binds.push(Bind::parse(&value()?)?),
                 "--pythonpath" => config.pythonpath.push(PathBuf::from(value()?)),
                 "--venv" => config.venv = Some(PathBuf::from(value()?)),
                 "--script-name" => {
@@ -234,6 +233,9 @@ impl Config {
                 "--access-log" => config.access_log = true,
                 other => return Err(format!("unknown option `{other}`")),
             }
+        }
+        if !binds.is_empty() {
+            config.binds = binds;
         }
         if config.app.is_empty() {
             return Err("--app MODULE[:CALLABLE] is required".to_owned());
@@ -278,7 +280,7 @@ mod tests {
     #[test]
     fn parses_every_option() {
         let config = parse(
-            "--app hello:app --workers 2 --bind 127.0.0.1:9000 --pythonpath a --pythonpath=b \
+            "--app hello:app --workers 2 --bind 127.0.0.1:9000 --bind unix:/tmp/s --pythonpath a --pythonpath=b \
              --venv v --io-threads 3 --backlog 7 --script-name /api/ --graceful-timeout 1.5 --access-log \
              --header-timeout 5 --body-timeout 0.5 --write-timeout 7 --processes 3 \
              --max-requests 100 --max-requests-jitter 10 --request-timeout 2 \
@@ -289,7 +291,13 @@ mod tests {
         .unwrap();
         assert_eq!(config.app, "hello:app");
         assert_eq!(config.workers, 2);
-        assert_eq!(config.bind, "127.0.0.1:9000".parse().unwrap());
+        assert_eq!(
+            config.binds,
+            [
+                Bind::Tcp("127.0.0.1:9000".parse().unwrap()),
+                Bind::Unix("/tmp/s".into())
+            ]
+        );
         assert_eq!(config.pythonpath, [PathBuf::from("a"), PathBuf::from("b")]);
         assert_eq!(config.venv, Some(PathBuf::from("v")));
         assert_eq!((config.io_threads, config.backlog), (3, 7));

@@ -9,7 +9,7 @@
 //!
 //! The pieces are public so that tests and other programs can embed the
 //! server: [`app::load`] imports the application, [`server::serve`] serves
-//! it on a listener until a shutdown future completes.
+//! it on listeners until a shutdown future completes.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -24,7 +24,7 @@
 //! let executor = Arc::new(Executor::new(2)?);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
 //! let stop = tokio::signal::ctrl_c();
-//! server::serve(listener, application, executor.clone(), Default::default(), async {
+//! server::serve(vec![listener.into()], application, executor.clone(), Default::default(), async {
 //!     let _ = stop.await;
 //! })
 //! .await?;
@@ -38,6 +38,7 @@ pub mod body;
 pub mod config;
 pub mod counters;
 pub mod inflight;
+pub mod listener;
 pub mod log;
 pub mod server;
 pub mod supervisor;

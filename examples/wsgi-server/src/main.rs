@@ -9,6 +9,7 @@ use pyo3_ft::executor::{Executor, ShutdownMode};
 use pyo3_ft::prelude::*;
 use tokio::signal::unix::{signal, SignalKind};
 use wsgi_server::config::{Config, USAGE};
+use wsgi_server::listener::{self, Listener, StdListener};
 use wsgi_server::server::{self, ServeOptions, ServeReport};
 use wsgi_server::{app, error, info, supervisor};
 
@@ -24,9 +25,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let outcome = match supervisor::inherited_listener() {
+    let outcome = match supervisor::inherited_listeners() {
         Err(message) => Err(message),
-        Ok(Some(listener)) => run(&config, Some(listener)),
+        Ok(Some(listeners)) => run(&config, Some(listeners)),
         Ok(None) if config.processes > 0 => {
             return match supervisor::run(&config, std::env::args().skip(1).collect()) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -50,9 +51,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// Serves in this process, on `inherited` if a supervisor passed a
-/// listening socket, else on a socket bound to `--bind`.
-fn run(config: &Config, inherited: Option<std::net::TcpListener>) -> Result<(), String> {
+/// Serves in this process, on `inherited` if a supervisor passed listening
+/// sockets, else on sockets bound to `--bind`.
+fn run(config: &Config, inherited: Option<Vec<StdListener>>) -> Result<(), String> {
+    let supervised = inherited.is_some();
+    let listeners = match inherited {
+        Some(listeners) => listeners,
+        None => listener::bind_all(&config.binds)?,
+    };
     // The main thread initializes the interpreter and imports the app.
     let (application, gil) = Python::attach(|py| app::load(py, config))
         .map_err(|err| format!("cannot load the application {}:\n{err}", config.app))?;
@@ -73,30 +79,35 @@ fn run(config: &Config, inherited: Option<std::net::TcpListener>) -> Result<(), 
     let options = ServeOptions {
         script_name: config.script_name.clone(),
         access_log: config.access_log,
-        multiprocess: inherited.is_some(),
+        multiprocess: supervised,
         trusted_proxies: config.trusted_proxies.clone(),
         graceful_timeout: config.graceful_timeout,
         timeouts: config.timeouts,
         request_timeout: config.request_timeout,
         limits: config.limits,
-        max_requests: if inherited.is_some() {
+        max_requests: if supervised {
             supervisor::request_limit(config)
         } else {
             0
         },
     };
     let served = runtime.block_on(async {
-        let listener = listen(config, inherited).await?;
-        let address = listener.local_addr().map_err(|err| err.to_string())?;
+        let listeners = listeners
+            .into_iter()
+            .map(StdListener::into_tokio)
+            .collect::<std::io::Result<Vec<_>>>()
+            .map_err(|err| format!("cannot use a listening socket: {err}"))?;
+        let places: Vec<String> = listeners.iter().map(Listener::describe).collect();
         let shutdown = shutdown_signal().map_err(|err| format!("cannot watch signals: {err}"))?;
         info!(
-            "serving {} on http://{address} with {} Python worker(s) (process {})",
+            "serving {} on {} with {} Python worker(s) (process {})",
             config.app,
+            places.join(" and "),
             config.workers,
             std::process::id()
         );
         let report = server::serve(
-            listener,
+            listeners,
             application,
             Arc::clone(&executor),
             options,
@@ -111,20 +122,6 @@ fn run(config: &Config, inherited: Option<std::net::TcpListener>) -> Result<(), 
     drop(runtime);
     info!("stopped: {}", summary(&served));
     Ok(())
-}
-
-/// The inherited listening socket, or a new one on `--bind`.
-async fn listen(
-    config: &Config,
-    inherited: Option<std::net::TcpListener>,
-) -> Result<tokio::net::TcpListener, String> {
-    match inherited {
-        Some(listener) => tokio::net::TcpListener::from_std(listener)
-            .map_err(|err| format!("cannot use the inherited listening socket: {err}")),
-        None => tokio::net::TcpListener::bind(config.bind)
-            .await
-            .map_err(|err| format!("cannot listen on {}: {err}", config.bind)),
-    }
 }
 
 /// Waits for the workers to finish the requests still running, until the

@@ -17,14 +17,14 @@ use hyper::{Request as HttpRequest, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use pyo3_ft::executor::{ExecError, Executor};
 use pyo3_ft::prelude::*;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{oneshot, watch, Notify};
+use tokio::sync::{mpsc, oneshot, watch, Notify};
 use tokio::task::JoinSet;
 
 use crate::body::{BodyError, ResponseBody};
 use crate::config::{Limits, Timeouts};
 use crate::counters::Counters;
 use crate::inflight::InFlight;
+use crate::listener::{Accepted, Listener, PeerName};
 use crate::wsgi::{self, ClientLink, Head, Request, TrustedProxies};
 
 /// What the request handlers share.
@@ -97,13 +97,13 @@ pub struct ServeReport {
     pub in_flight: Arc<InFlight>,
 }
 
-/// Serves `app` on `listener` until `shutdown` completes; then stops
+/// Serves `app` on `listeners` until `shutdown` completes; then stops
 /// accepting, lets every in-flight request finish (closing idle keep-alive
 /// connections at once), and returns once all connections are closed or
 /// [`ServeOptions::graceful_timeout`] ran out. The executor is the caller's
 /// to shut down afterwards.
 pub async fn serve(
-    listener: TcpListener,
+    listeners: Vec<Listener>,
     app: Py<PyAny>,
     executor: Arc<Executor>,
     options: ServeOptions,
@@ -126,6 +126,12 @@ pub async fn serve(
         recycle: Notify::new(),
     });
     let (stop, stopping) = watch::channel(false);
+    let (accepted_sender, mut incoming) = mpsc::channel(ACCEPT_QUEUE);
+    let mut acceptors = JoinSet::new();
+    for listener in listeners {
+        acceptors.spawn(accept_loop(listener, accepted_sender.clone()));
+    }
+    drop(accepted_sender);
     let mut connections = JoinSet::new();
     let mut accepted = 0u64;
     let mut shutdown = std::pin::pin!(shutdown);
@@ -139,21 +145,19 @@ pub async fn serve(
                 );
                 break;
             }
-            incoming = listener.accept() => match incoming {
-                Ok((stream, peer)) => {
-                    accepted += 1;
-                    connections.spawn(connection(stream, peer, Arc::clone(&context), stopping.clone()));
-                }
-                Err(err) => {
-                    // Out of file descriptors and the like: do not spin.
-                    crate::warn!("accept failed: {err}");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-            },
+            Some(stream) = incoming.recv() => {
+                accepted += 1;
+                connections.spawn(connection(stream, Arc::clone(&context), stopping.clone()));
+            }
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
     }
-    drop(listener);
+    // Closes the listening sockets; what they accepted meanwhile is served.
+    acceptors.shutdown().await;
+    while let Ok(stream) = incoming.try_recv() {
+        accepted += 1;
+        connections.spawn(connection(stream, Arc::clone(&context), stopping.clone()));
+    }
     crate::info!(
         "shutting down: finishing {} open connection(s)",
         connections.len()
@@ -181,20 +185,57 @@ pub async fn serve(
     })
 }
 
+/// Connections accepted but not yet taken by the serving loop.
+const ACCEPT_QUEUE: usize = 64;
+
+/// Accepts connections on `listener` and passes them on, until the
+/// receiver is gone or the task is aborted (which closes the listener).
+async fn accept_loop(listener: Listener, accepted: mpsc::Sender<Accepted>) {
+    loop {
+        match listener.accept().await {
+            Ok(stream) => {
+                if accepted.send(stream).await.is_err() {
+                    return;
+                }
+            }
+            Err(err) => {
+                // Out of file descriptors and the like: do not spin.
+                crate::warn!("accept failed on {}: {err}", listener.describe());
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+}
+
 /// One HTTP/1.1 connection, with keep-alive, until the client closes it,
 /// shutdown begins (then it finishes the request in flight first), or a
 /// worker gives up on the client (then it closes at once).
-async fn connection(
-    stream: TcpStream,
-    peer: SocketAddr,
+async fn connection(stream: Accepted, context: Arc<Context>, stopping: watch::Receiver<bool>) {
+    match stream {
+        Accepted::Tcp(stream, peer) => {
+            let Ok(local) = stream.local_addr() else {
+                return;
+            };
+            let io = TokioIo::new(stream);
+            serve_connection(io, Some(local), Some(peer), context, stopping).await;
+        }
+        Accepted::Unix(stream) => {
+            serve_connection(TokioIo::new(stream), None, None, context, stopping).await;
+        }
+    }
+}
+
+/// [`connection`], on a stream of either kind (`None` addresses on a Unix
+/// socket).
+async fn serve_connection<I>(
+    io: I,
+    local: Option<SocketAddr>,
+    peer: Option<SocketAddr>,
     context: Arc<Context>,
     mut stopping: watch::Receiver<bool>,
-) {
-    let _ = stream.set_nodelay(true);
-    let local = match stream.local_addr() {
-        Ok(local) => local,
-        Err(_) => return,
-    };
+) where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
     let close = Arc::new(Notify::new());
     let header_timeout = context.options.timeouts.header;
     let limits = context.options.limits;
@@ -213,7 +254,7 @@ async fn connection(
         .max_headers(limits.headers)
         .max_header_size(limits.header_bytes)
         .keep_alive(true)
-        .serve_connection(TokioIo::new(stream), service);
+        .serve_connection(io, service);
     let mut connection = std::pin::pin!(connection);
     let result = tokio::select! {
         result = connection.as_mut() => result,
@@ -229,7 +270,7 @@ async fn connection(
     };
     if let Err(err) = result {
         if !is_logged_elsewhere(&err) {
-            crate::warn!("connection from {peer}: {err}");
+            crate::warn!("connection from {}: {err}", PeerName(peer));
         }
     }
 }
@@ -255,8 +296,8 @@ async fn handle(
     request: HttpRequest<Incoming>,
     context: Arc<Context>,
     client: ClientLink,
-    local: SocketAddr,
-    peer: SocketAddr,
+    local: Option<SocketAddr>,
+    peer: Option<SocketAddr>,
 ) -> Result<Response<ResponseBody>, Infallible> {
     let started = Instant::now();
     let (parts, body) = request.into_parts();
@@ -265,7 +306,9 @@ async fn handle(
     }
     context.count_start();
     let label = format!("{} {}", parts.method, parts.uri);
-    let ticket = context.in_flight.enter(format!("{label} from {peer}"));
+    let ticket = context
+        .in_flight
+        .enter(format!("{label} from {}", PeerName(peer)));
     let access_log = context.options.access_log;
     let request = Request {
         method: parts.method,
@@ -286,7 +329,8 @@ async fn handle(
         let outcome = wsgi::call(py, &context.app, request, &context.settings, head_sender);
         if let Some(label) = job_label {
             crate::info!(
-                "{peer} \"{label}\" {} {} {:.1}ms",
+                "{} \"{label}\" {} {} {:.1}ms",
+                PeerName(peer),
                 outcome.status,
                 outcome.body_bytes,
                 started.elapsed().as_secs_f64() * 1e3
@@ -303,12 +347,15 @@ async fn handle(
 fn refuse(
     parts: &hyper::http::request::Parts,
     context: &Context,
-    peer: SocketAddr,
+    peer: Option<SocketAddr>,
 ) -> Option<Response<ResponseBody>> {
     let (method, uri) = (&parts.method, &parts.uri);
     if !wsgi::is_mounted(uri.path(), &context.settings.script_name) {
         if context.options.access_log {
-            crate::info!("{peer} \"{method} {uri}\" 404 outside --script-name");
+            crate::info!(
+                "{} \"{method} {uri}\" 404 outside --script-name",
+                PeerName(peer)
+            );
         }
         return Some(simple(StatusCode::NOT_FOUND, "Not Found\n"));
     }

@@ -1,5 +1,5 @@
-//! `--processes N`: a supervisor process that binds the listening socket,
-//! starts N server processes that inherit it (each runs this same program
+//! `--processes N`: a supervisor process that binds the listening sockets,
+//! starts N server processes that inherit them (each runs this same program
 //! and serves in the usual way), starts a new one whenever one exits
 //! unasked (a crash, `os._exit`, `--max-requests`), and on SIGTERM or
 //! SIGINT stops them all gracefully.
@@ -11,8 +11,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
 use std::io;
-use std::net::TcpListener;
-use std::os::fd::{AsRawFd, FromRawFd, RawFd};
+use std::os::fd::RawFd;
 use std::process::ExitStatus;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -22,10 +21,11 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::task::JoinSet;
 
 use crate::config::Config;
+use crate::listener::{self, StdListener};
 
-/// The variable that tells a server process which inherited descriptor is
-/// its listening socket.
-const LISTEN_FD: &str = "WSGI_SERVER_LISTEN_FD";
+/// The variable that tells a server process which inherited descriptors
+/// are its listening sockets (`tcp:3,unix:4`).
+const LISTEN_FDS: &str = "WSGI_SERVER_LISTEN_FDS";
 
 /// A process that exits sooner than this after its start is restarted only
 /// after this long, so that one that cannot start does not spin.
@@ -35,30 +35,34 @@ const QUICK_EXIT: Duration = Duration::from_secs(1);
 /// before they are killed.
 const EXIT_SLACK: Duration = Duration::from_secs(5);
 
-/// In a server process started by the supervisor: the listening socket it
-/// inherited (non-blocking). `None` in any other process. Only the first
-/// call takes it; later ones fail.
-pub fn inherited_listener() -> Result<Option<TcpListener>, String> {
+/// In a server process started by the supervisor: the listening sockets
+/// it inherited. `None` in any other process. Only the first call takes
+/// them; later ones fail.
+pub fn inherited_listeners() -> Result<Option<Vec<StdListener>>, String> {
     static TAKEN: AtomicBool = AtomicBool::new(false);
-    let Ok(text) = std::env::var(LISTEN_FD) else {
+    let Ok(text) = std::env::var(LISTEN_FDS) else {
         return Ok(None);
     };
-    let fd: RawFd = text
-        .parse()
-        .map_err(|_| format!("{LISTEN_FD} is not a descriptor number: `{text}`"))?;
     if TAKEN.swap(true, Ordering::SeqCst) {
-        return Err("the inherited listening socket was already taken".to_owned());
+        return Err("the inherited listening sockets were already taken".to_owned());
     }
-    // SAFETY: the supervisor set LISTEN_FD to the number of the listening
-    // socket it left open across `exec` for this process, and nothing else
-    // in this process refers to that descriptor; TAKEN makes this the only
-    // owner even if the function is called again. (Were it not a socket,
-    // the calls below would fail with an error, not misbehave.)
-    let listener = unsafe { TcpListener::from_raw_fd(fd) };
-    listener
-        .set_nonblocking(true)
-        .map_err(|err| format!("the inherited listening socket is unusable: {err}"))?;
-    Ok(Some(listener))
+    let mut listeners = Vec::new();
+    for item in text.split(',') {
+        let parsed = item
+            .split_once(':')
+            .and_then(|(kind, fd)| Some((kind, fd.parse::<RawFd>().ok()?)));
+        let Some((kind, fd)) = parsed else {
+            return Err(format!("{LISTEN_FDS} has a bad entry `{item}`"));
+        };
+        // SAFETY: the supervisor set LISTEN_FDS to the descriptors of the
+        // listening sockets it left open across `exec` for this process,
+        // each with its kind, and nothing else in this process refers to
+        // them; TAKEN makes this the only owner even if the function is
+        // called again. (Were one not a socket of that kind, using it would
+        // fail with an error, not misbehave.)
+        listeners.push(unsafe { StdListener::inherit(kind, fd) }?);
+    }
+    Ok(Some(listeners))
 }
 
 /// The requests after which this server process is recycled: the
@@ -78,22 +82,22 @@ pub fn request_limit(config: &Config) -> u64 {
 /// processes gracefully. `args` are the command-line arguments the server
 /// processes get (this process's own).
 pub fn run(config: &Config, args: Vec<String>) -> Result<(), String> {
-    let listener = TcpListener::bind(config.bind)
-        .map_err(|err| format!("cannot listen on {}: {err}", config.bind))?;
-    let address = listener.local_addr().map_err(|err| err.to_string())?;
+    let listeners = listener::bind_all(&config.binds)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|err| format!("cannot start the supervisor's runtime: {err}"))?;
+    let places: Vec<String> = listeners.iter().map(StdListener::describe).collect();
     crate::info!(
-        "supervisor {}: listening on http://{address} for {} server process(es)",
+        "supervisor {}: listening on {} for {} server process(es)",
         std::process::id(),
+        places.join(" and "),
         config.processes
     );
     let mut pool = Pool {
         program: std::env::current_exe().map_err(|err| err.to_string())?,
         args,
-        listener,
+        listeners,
         running: HashMap::new(),
         exits: JoinSet::new(),
     };
@@ -124,7 +128,7 @@ fn stop_signal() -> io::Result<impl std::future::Future<Output = &'static str>> 
 struct Pool {
     program: std::path::PathBuf,
     args: Vec<String>,
-    listener: TcpListener,
+    listeners: Vec<StdListener>,
     /// Process ids by slot.
     running: HashMap<usize, u32>,
     /// Each process's exit: its slot, start and status.
@@ -147,11 +151,16 @@ impl Pool {
     }
 
     fn command(&self) -> Command {
-        let fd = self.listener.as_raw_fd();
+        let fds: Vec<RawFd> = self.listeners.iter().map(StdListener::raw_fd).collect();
+        let described: Vec<String> = self
+            .listeners
+            .iter()
+            .map(StdListener::describe_fd)
+            .collect();
         let mut command = Command::new(&self.program);
         command
             .args(&self.args)
-            .env(LISTEN_FD, fd.to_string())
+            .env(LISTEN_FDS, described.join(","))
             .stdin(std::process::Stdio::null())
             // Its own process group: a terminal's Ctrl-C reaches only the
             // supervisor, which forwards one signal.
@@ -161,7 +170,7 @@ impl Pool {
         // only makes system calls that are async-signal-safe (fcntl,
         // prctl), allocates nothing and takes no lock.
         unsafe {
-            command.pre_exec(move || inherit_listener(fd));
+            command.pre_exec(move || inherit_listeners(&fds));
         }
         command
     }
@@ -230,15 +239,17 @@ impl Pool {
     }
 }
 
-/// In the child, before `exec`: keeps the listening socket open across it,
-/// and asks for SIGTERM if the supervisor dies.
-fn inherit_listener(fd: RawFd) -> io::Result<()> {
-    // SAFETY: fcntl on a descriptor number has no memory effects; a bad
-    // descriptor is reported through the return value.
-    let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
-    // SAFETY: as above.
-    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFD, flags & !libc::FD_CLOEXEC) } < 0 {
-        return Err(io::Error::last_os_error());
+/// In the child, before `exec`: keeps the listening sockets open across
+/// it, and asks for SIGTERM if the supervisor dies.
+fn inherit_listeners(fds: &[RawFd]) -> io::Result<()> {
+    for &fd in fds {
+        // SAFETY: fcntl on a descriptor number has no memory effects; a bad
+        // descriptor is reported through the return value.
+        let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
+        // SAFETY: as above.
+        if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFD, flags & !libc::FD_CLOEXEC) } < 0 {
+            return Err(io::Error::last_os_error());
+        }
     }
     #[cfg(target_os = "linux")]
     {

@@ -319,6 +319,58 @@ fn max_requests_recycles_a_supervised_process() {
 }
 
 #[test]
+fn serves_several_binds_including_a_unix_socket() {
+    let socket = std::env::temp_dir().join(format!("wsgi-server-test-{}.sock", std::process::id()));
+    let unix_bind = format!("unix:{}", socket.display());
+    let apps = apps_dir();
+    let mut server = Server::start(&[
+        "--app=plain_app:app",
+        "--pythonpath",
+        apps.to_str().unwrap(),
+        "--workers=1",
+        "--bind=127.0.0.1:0",
+        "--bind",
+        &unix_bind,
+    ]);
+    let serving = server.wait_for("serving plain_app:app on http://");
+    assert!(
+        serving.contains(&format!(" and {unix_bind} with")),
+        "{serving}"
+    );
+    let addr = serving
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(body_of(&addr, "/hello"), "Hello, world!\n");
+
+    let mut stream = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+    stream.set_read_timeout(Some(LIMIT)).unwrap();
+    stream
+        .write_all(b"GET /environ HTTP/1.1\r\nHost: example.test:8080\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+    assert!(
+        response.contains(r#""SERVER_NAME": "example.test""#),
+        "{response}"
+    );
+    assert!(response.contains(r#""SERVER_PORT": "8080""#), "{response}");
+    assert!(!response.contains("REMOTE_ADDR"), "{response}");
+
+    server.signal("TERM");
+    assert_eq!(
+        server.wait_exit(),
+        Some(0),
+        "log:\n{}",
+        server.log.join("\n")
+    );
+    let _ = std::fs::remove_file(&socket);
+}
+
+#[test]
 fn sigint_with_nothing_in_flight_exits_at_once() {
     let apps = apps_dir();
     let mut server = Server::start(&[

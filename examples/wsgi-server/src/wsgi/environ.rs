@@ -5,7 +5,7 @@
 //! Keys and common values are interned: they are immortal, so workers on
 //! different cores never contend on their reference counts.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 use hyper::header::HeaderName;
 use hyper::{Method, Version};
@@ -78,8 +78,13 @@ pub(crate) fn build<'py>(
         _ => intern!(py, "HTTP/1.1"),
     };
     set(intern!(py, "SERVER_PROTOCOL"), protocol.as_any())?;
-    set_address(py, &environ, "SERVER", request.local)?;
-    set_address(py, &environ, "REMOTE", request.peer)?;
+    set_server(py, &environ, request)?;
+    if let Some(peer) = request.peer {
+        let ip = PyString::new(py, &peer.ip().to_string());
+        environ.set_item(intern!(py, "REMOTE_ADDR"), ip)?;
+        let port = PyString::new(py, &peer.port().to_string());
+        environ.set_item(intern!(py, "REMOTE_PORT"), port)?;
+    }
 
     for name in request.headers.keys() {
         let mut values = request.headers.get_all(name).iter();
@@ -106,7 +111,10 @@ pub(crate) fn build<'py>(
     )?;
     let forwarded = forwarded::read(
         &request.headers,
-        request.peer.ip(),
+        // A Unix socket's peer is a process on this machine.
+        request
+            .peer
+            .map_or(IpAddr::from([127, 0, 0, 1]), |peer| peer.ip()),
         &settings.trusted_proxies,
     );
     if let Some(client) = forwarded.client {
@@ -162,22 +170,31 @@ fn method<'py>(py: Python<'py>, method: &Method) -> Bound<'py, PyString> {
     interned.clone()
 }
 
-/// `{prefix}_ADDR` and `{prefix}_PORT`; for the server, `SERVER_NAME` too.
-fn set_address(
-    py: Python<'_>,
-    environ: &Bound<'_, PyDict>,
-    prefix: &str,
-    address: SocketAddr,
-) -> PyResult<()> {
-    let ip = PyString::new(py, &address.ip().to_string());
-    let port = PyString::new(py, &address.port().to_string());
-    if prefix == "SERVER" {
-        environ.set_item(intern!(py, "SERVER_NAME"), &ip)?;
-        environ.set_item(intern!(py, "SERVER_PORT"), &port)
-    } else {
-        environ.set_item(intern!(py, "REMOTE_ADDR"), &ip)?;
-        environ.set_item(intern!(py, "REMOTE_PORT"), &port)
-    }
+/// `SERVER_NAME` and `SERVER_PORT`: the listening address, or on a Unix
+/// socket what the `Host` header says (`localhost` and 80 without one).
+fn set_server(py: Python<'_>, environ: &Bound<'_, PyDict>, request: &Request) -> PyResult<()> {
+    let (name, port) = match request.local {
+        Some(local) => (local.ip().to_string(), local.port()),
+        None => {
+            let authority = request
+                .headers
+                .get(hyper::header::HOST)
+                .and_then(|host| host.to_str().ok())
+                .and_then(|host| host.parse::<hyper::http::uri::Authority>().ok());
+            match authority {
+                Some(authority) => (
+                    authority.host().to_owned(),
+                    authority.port_u16().unwrap_or(80),
+                ),
+                None => ("localhost".to_owned(), 80),
+            }
+        }
+    };
+    environ.set_item(intern!(py, "SERVER_NAME"), PyString::new(py, &name))?;
+    environ.set_item(
+        intern!(py, "SERVER_PORT"),
+        PyString::new(py, &port.to_string()),
+    )
 }
 
 /// The environ key of a request header: `CONTENT_TYPE`, `CONTENT_LENGTH`,

@@ -36,8 +36,10 @@ pub struct Request {
     pub version: Version,
     pub headers: HeaderMap,
     pub body: Option<Incoming>,
-    pub local: SocketAddr,
-    pub peer: SocketAddr,
+    /// The server's address (`None` on a Unix socket).
+    pub local: Option<SocketAddr>,
+    /// The client's address (`None` on a Unix socket).
+    pub peer: Option<SocketAddr>,
     /// The connection, for bounded waits on the client.
     pub client: ClientLink,
 }
