@@ -109,7 +109,7 @@ pub fn pymodule(cx: &Ctxt, item: &syn::ItemFn) {
 
 /// Rules for the methods of a `#[pymethods]` block.
 pub fn pymethods(cx: &Ctxt, model: &crate::model::methods::MethodsModel) {
-    use crate::model::methods::{Dunder, MethodRole};
+    use crate::model::methods::{Dunder, MethodRole, IN_PLACE_POWER_SLOT};
     for method in &model.methods {
         let f = &method.function;
         signature(cx, f, &method.sig);
@@ -164,7 +164,7 @@ pub fn pymethods(cx: &Ctxt, model: &crate::model::methods::MethodsModel) {
             MethodRole::Slot(dunder) => {
                 // `__pow__`, `__rpow__` and `__ipow__` take the modulo
                 // (`pow(a, b, m)`) as an optional second argument.
-                let ternary = matches!(dunder, Dunder::Pow(_) | Dunder::InPlace("Py_nb_inplace_power"));
+                let ternary = matches!(dunder, Dunder::Pow(_) | Dunder::InPlace(IN_PLACE_POWER_SLOT));
                 let expected = match dunder {
                     Dunder::Unary(_) | Dunder::Next { .. } | Dunder::ANext { .. } | Dunder::Hash | Dunder::Bool | Dunder::Len | Dunder::Clear => Some(0),
                     _ if ternary && args == 2 => None,

@@ -38,6 +38,11 @@ fn describe(value: Option<&Bound<'_, PyAny>>) -> String {
     }
 }
 
+/// Documented, without a signature line.
+#[pyfunction]
+#[pyo3(text_signature = None)]
+fn quiet() {}
+
 #[pyclass(mutable)]
 struct Counter {
     #[pyo3(get, set, name = "count")]
@@ -293,12 +298,31 @@ impl Ready {
     }
 }
 
+/// `__add__` and `__radd__` fill one slot, so they must share a block.
+#[pyclass]
+struct Split;
+
+#[pymethods]
+impl Split {
+    fn __add__(&self, other: i64) -> i64 {
+        other
+    }
+}
+
+#[pymethods]
+impl Split {
+    fn __radd__(&self, other: i64) -> i64 {
+        other
+    }
+}
+
 /// Runs `code` with the functions and classes in scope.
 fn run(py: Python<'_>, code: &str) -> PyResult<()> {
     let module = PyModule::new(py, "spelling")?;
     module.add_function(pyo3_ft::wrap_pyfunction!(measure_items, &module)?)?;
     module.add_function(pyo3_ft::wrap_pyfunction!(count_all, &module)?)?;
     module.add_function(pyo3_ft::wrap_pyfunction!(describe, &module)?)?;
+    module.add_function(pyo3_ft::wrap_pyfunction!(quiet, &module)?)?;
     module.add_class::<Counter>()?;
     module.add_class::<Made>()?;
     module.add_class::<Record>()?;
@@ -322,7 +346,8 @@ fn pyo3_options_on_functions_name_signature_text_signature_and_from_py_with() {
          assert str(inspect.signature(measure)) == '(items, scale=1)'\n\
          try:\n    measure(5)\nexcept TypeError as e:\n    assert str(e).startswith(\"argument 'items':\"), e\nelse:\n    raise AssertionError\n\
          assert count_all(1, 2, a=3) == 3 and count_all() == 0\n\
-         assert describe() == 'nothing' and describe(4) == 'some 4'\n",
+         assert describe() == 'nothing' and describe(4) == 'some 4'\n\
+         assert quiet.__text_signature__ is None and quiet.__doc__ == 'Documented, without a signature line.'\n",
     );
 }
 
@@ -414,4 +439,17 @@ fn next_returning_a_value_and_anext_await_and_aiter() {
          async def collect():\n    return [v async for v in Countdown(3)]\n\
          assert asyncio.run(collect()) == [3, 2, 1]\n",
     );
+}
+
+#[test]
+fn two_blocks_filling_one_slot_make_class_creation_fail() {
+    Python::attach(|py| {
+        let module = PyModule::new(py, "split").unwrap();
+        let err = module.add_class::<Split>().unwrap_err();
+        assert!(err.is_instance_of::<pyo3_ft::exceptions::PyTypeError>(py));
+        assert!(
+            err.to_string().contains("from two #[pymethods] blocks"),
+            "{err}"
+        );
+    });
 }

@@ -15,7 +15,7 @@ use super::function::fastcall_wrapper;
 use super::operators::{binary_slot, in_place_slot, richcmp_slot, Operators};
 use super::text_signature::{docstring, parameters};
 use crate::model::function::{FnModel, ParamKind, Receiver};
-use crate::model::methods::{Dunder, MethodModel, MethodRole, MethodsModel};
+use crate::model::methods::{Dunder, MethodModel, MethodRole, MethodsModel, POWER_SLOT};
 
 /// `PyObject` pointer type, spelled once.
 pub(super) fn obj() -> TokenStream {
@@ -640,7 +640,7 @@ fn collect(model: &MethodsModel) -> Items {
                     }
                 }
                 Dunder::Pow(reflected) => {
-                    let entry = items.operators.binary.entry("Py_nb_power").or_default();
+                    let entry = items.operators.binary.entry(POWER_SLOT).or_default();
                     if *reflected {
                         entry.1 = Some(index);
                     } else {

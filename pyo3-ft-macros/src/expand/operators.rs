@@ -11,11 +11,8 @@ use super::args::elide_lifetimes;
 use super::class::slot_def;
 use super::methods::{call, obj, receiver, slot_fn};
 use crate::model::function::ParamKind;
-use crate::model::methods::MethodModel;
+use crate::model::methods::{MethodModel, IN_PLACE_POWER_SLOT, POWER_SLOT};
 use crate::validate::is_borrowed_text;
-
-/// The slot of `pow()`, the one ternary binary operator.
-const POWER: &str = "Py_nb_power";
 
 /// How an operator call's result becomes the slot's return value.
 #[derive(Clone, Copy)]
@@ -219,7 +216,7 @@ pub fn binary_slot(
     class: &str,
 ) -> TokenStream {
     let o = obj();
-    let ternary = slot == POWER;
+    let ternary = slot == POWER_SLOT;
     let is_ours = |operand: TokenStream| {
         quote! {
             // SAFETY: CPython passes live operands.
@@ -269,7 +266,7 @@ pub fn binary_slot(
 /// An in-place operator slot (`__iadd__`, ...; `__ipow__` is ternary):
 /// the method updates `self` and returns `()`; the slot returns `self`.
 pub fn in_place_slot(slot: &str, method: &MethodModel, self_ty: &Type, class: &str) -> TokenStream {
-    let ternary = slot == "Py_nb_inplace_power";
+    let ternary = slot == IN_PLACE_POWER_SLOT;
     let qualname = format!("{class}.{}", method.function.python_name);
     let (check, extra) = if ternary {
         modulo(method)

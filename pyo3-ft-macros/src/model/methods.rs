@@ -71,6 +71,13 @@ const BINARY: &[(&str, &str)] = &[
     ("xor", "Py_nb_xor"),
 ];
 
+/// The slot of `pow()`, the binary operator that takes a third operand
+/// (the modulo).
+pub const POWER_SLOT: &str = "Py_nb_power";
+
+/// The slot of `**=`, ternary like `pow()`.
+pub const IN_PLACE_POWER_SLOT: &str = "Py_nb_inplace_power";
+
 /// The in-place operators and their slots.
 const IN_PLACE: &[(&str, &str)] = &[
     ("__iadd__", "Py_nb_inplace_add"),
@@ -85,7 +92,7 @@ const IN_PLACE: &[(&str, &str)] = &[
     ("__iand__", "Py_nb_inplace_and"),
     ("__ior__", "Py_nb_inplace_or"),
     ("__ixor__", "Py_nb_inplace_xor"),
-    ("__ipow__", "Py_nb_inplace_power"),
+    ("__ipow__", IN_PLACE_POWER_SLOT),
 ];
 
 /// Magic methods Python looks up by name on the type (`copy.copy`,
