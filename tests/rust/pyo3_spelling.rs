@@ -78,6 +78,15 @@ impl Counter {
         this.borrow().value
     }
 
+    fn stored(slf: Py<Self>, py: Python<'_>) -> i64 {
+        slf.bind(py).borrow().value
+    }
+
+    #[pyo3(name = "__repr__")]
+    fn show(&self) -> String {
+        format!("Counter({})", self.value)
+    }
+
     #[getter]
     fn label(&self) -> Option<String> {
         self.label.clone()
@@ -356,7 +365,8 @@ fn receivers_under_any_name_and_type_with_named_lifetimes() {
     check(
         "c = Counter(2)\n\
          assert c.bump(3) is c and c.count == 5\n\
-         assert c.peek() == 5 and c.owned() == 5 and c.same(c) and not c.same(1)\n\
+         assert c.peek() == 5 and c.owned() == 5 and c.stored() == 5\n\
+         assert c.same(c) and not c.same(1) and repr(c) == 'Counter(5)'\n\
          c.count = 7\n\
          assert c.doubled() == 14\n",
     );

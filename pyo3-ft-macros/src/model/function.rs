@@ -207,7 +207,8 @@ pub fn is_type_named(ty: &Type, name: &str) -> bool {
 }
 
 /// A typed receiver as PyO3 spells it: `PyRef<'_, Self>`,
-/// `PyRefMut<'_, Self>`, `Bound<'_, Self>` or `&Bound<'_, Self>`, with
+/// `PyRefMut<'_, Self>`, `Bound<'_, Self>`, `&Bound<'_, Self>` or
+/// `Py<Self>`, with
 /// `Self` or the class's own name.
 fn is_receiver_type(ty: &Type, class: &str) -> bool {
     let ty = match ty {
@@ -220,7 +221,7 @@ fn is_receiver_type(ty: &Type, class: &str) -> bool {
     let Some(last) = path.path.segments.last() else {
         return false;
     };
-    if !["PyRef", "PyRefMut", "Bound"]
+    if !["PyRef", "PyRefMut", "Bound", "Py"]
         .iter()
         .any(|n| last.ident == n)
     {

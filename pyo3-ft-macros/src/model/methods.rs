@@ -379,7 +379,11 @@ fn method_model(cx: &Ctxt, function: &mut ImplItemFn, class: &str) -> MethodMode
                 .unwrap_or_else(|| function.sig.ident.to_string()),
         ),
         _ => {
-            let name = function.sig.ident.to_string();
+            // As in PyO3, the Python name decides: `#[pyo3(name = "__repr__")]`
+            // makes any method the repr.
+            let name = rename
+                .clone()
+                .unwrap_or_else(|| function.sig.ident.to_string());
             match dunder(&name, returns_option(&function.sig.output)) {
                 Some(slot) => MethodRole::Slot(slot),
                 None if is_dunder_name(&name) && !PLAIN_DUNDERS.contains(&name.as_str()) => {

@@ -314,7 +314,7 @@ pub unsafe fn derived_hash<T: PyClass + Hash>(
 }
 
 /// What a typed `slf` receiver may be: `PyRef<'_, Self>`,
-/// `PyRefMut<'_, Self>` or `Bound<'_, Self>`.
+/// `PyRefMut<'_, Self>`, `Bound<'_, Self>` or `Py<Self>`.
 pub trait FromSlf<'a, 'py, T: PyClass>: Sized {
     /// Builds the receiver; `method` names the caller in errors.
     fn from_slf(slf: &Borrowed<'a, 'py, T>, method: &'static str) -> PyResult<Self>;
@@ -338,6 +338,12 @@ where
 impl<'a, 'py, T: PyClass> FromSlf<'a, 'py, T> for Bound<'py, T> {
     fn from_slf(slf: &Borrowed<'a, 'py, T>, _method: &'static str) -> PyResult<Self> {
         Ok((**slf).clone())
+    }
+}
+
+impl<'a, 'py, T: PyClass> FromSlf<'a, 'py, T> for crate::instance::Py<T> {
+    fn from_slf(slf: &Borrowed<'a, 'py, T>, _method: &'static str) -> PyResult<Self> {
+        Ok((**slf).clone().unbind())
     }
 }
 
