@@ -11,6 +11,7 @@ use pyo3_ft::exceptions::{PyException, PyValueError};
 use pyo3_ft::prelude::*;
 use pyo3_ft::pyclass::{PyTraverseError, PyVisit};
 use pyo3_ft::sync::Mutex;
+use pyo3_ft::type_info::PyTypeInfo;
 use pyo3_ft::types::{PyDict, PyList};
 
 #[pyclass(frozen, get_all, eq, hash, str = "<{x}, {y}>", from_py_object)]
@@ -353,4 +354,24 @@ fn an_exception_subclass_in_a_cycle_is_collected() {
     })
     .unwrap();
     assert_eq!(HOLDERS_DROPPED.load(Ordering::SeqCst) - before, 1);
+}
+
+#[test]
+fn a_variant_value_created_from_rust_is_an_instance_of_its_variant_class() {
+    Python::attach(|py| {
+        let key = Bound::new(py, Event::KeyPress { key: 'k' })?;
+        let class = key.as_any().get_type();
+        assert_eq!(class.getattr("__name__")?.extract::<String>()?, "KEY_PRESS");
+        assert!(key.as_any().is_instance(Event::type_object(py).as_any())?);
+        let closed = Py::new(py, Event::WindowClosed {})?;
+        let name: String = closed
+            .bind(py)
+            .as_any()
+            .get_type()
+            .getattr("__name__")?
+            .extract()?;
+        assert_eq!(name, "WINDOW_CLOSED");
+        Ok::<_, PyErr>(())
+    })
+    .unwrap();
 }

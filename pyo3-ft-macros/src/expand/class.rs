@@ -250,7 +250,7 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
         class_attrs: enum_attrs,
         slots: mut extra_slots,
         items: enum_items,
-        into_pyobject: enum_into_pyobject,
+        instance_type,
     } = super::enums::expand(model);
     extra_slots.extend(derived_slots(model));
     extra_slots.extend(str_slot(model));
@@ -260,10 +260,9 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
     let base_impl = base_impl(model);
     // A class with a Rust base needs its base's value too: it is created
     // from `(Self, Base)` or an initializer, not converted from `Self`.
-    let into_pyobject = match (enum_into_pyobject, &model.extends) {
-        (Some(into_pyobject), _) => into_pyobject,
-        (None, Some(_)) => quote!(),
-        (None, None) => quote! {
+    let into_pyobject = match model.extends {
+        Some(_) => quote!(),
+        None => quote! {
             impl<'py> ::pyo3_ft::IntoPyObject<'py> for #ident {
                 fn into_pyobject(self, py: ::pyo3_ft::Python<'py>) -> ::pyo3_ft::PyResult<::pyo3_ft::Bound<'py, ::pyo3_ft::types::PyAny>> {
                     ::std::result::Result::Ok(::pyo3_ft::Bound::new(py, self)?.into_any())
@@ -315,6 +314,8 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
                 };
                 &__INFO
             }
+
+            #instance_type
 
             fn lazy_type_object() -> &'static ::pyo3_ft::pyclass::LazyTypeObject<Self> {
                 static __TYPE: ::pyo3_ft::pyclass::LazyTypeObject<#ident> = ::pyo3_ft::pyclass::LazyTypeObject::new();

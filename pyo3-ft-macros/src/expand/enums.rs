@@ -19,9 +19,8 @@ pub struct EnumParts {
     pub slots: Vec<TokenStream>,
     /// Items next to the class (the variant classes' constructors).
     pub items: TokenStream,
-    /// `IntoPyObject`, for a complex enum: an instance of its variant's
-    /// class.
-    pub into_pyobject: Option<TokenStream>,
+    /// `PyClass::instance_type`, for a complex enum: its variant's class.
+    pub instance_type: TokenStream,
 }
 
 pub fn expand(model: &ClassModel) -> EnumParts {
@@ -159,15 +158,9 @@ fn complex(model: &ClassModel, variants: &[VariantModel]) -> EnumParts {
         .zip(&type_fns)
         .map(|(variant, type_fn)| variant_type_fn(model, variant, type_fn));
     let idents = variants.iter().map(|v| &v.ident);
-    let into_pyobject = quote! {
-        impl<'py> ::pyo3_ft::IntoPyObject<'py> for #ident {
-            fn into_pyobject(self, py: ::pyo3_ft::Python<'py>) -> ::pyo3_ft::PyResult<::pyo3_ft::Bound<'py, ::pyo3_ft::types::PyAny>> {
-                let ty = match &self { #(#ident::#idents { .. } => #ident::#type_fns(py)?,)* };
-                let value = ::pyo3_ft::pyclass::PyClassInitializer::from(self);
-                // SAFETY: `ty` is the class of the value's variant, a
-                // subclass of this enum's class with its layout.
-                unsafe { value.create_object(py, ty.as_ptr().cast()) }.map(::pyo3_ft::Bound::into_any)
-            }
+    let instance_type = quote! {
+        fn instance_type<'py>(&self, py: ::pyo3_ft::Python<'py>) -> ::pyo3_ft::PyResult<::pyo3_ft::Bound<'py, ::pyo3_ft::types::PyType>> {
+            match self { #(#ident::#idents { .. } => #ident::#type_fns(py),)* }
         }
     };
     EnumParts {
@@ -178,7 +171,7 @@ fn complex(model: &ClassModel, variants: &[VariantModel]) -> EnumParts {
                 #(#fns)*
             }
         },
-        into_pyobject: Some(into_pyobject),
+        instance_type,
     }
 }
 

@@ -37,6 +37,11 @@ impl<T: PyClass> PyClassInitializer<T> {
         PyClassInitializer { value, base }
     }
 
+    /// The value of `T` itself.
+    pub(crate) fn value(&self) -> &T {
+        &self.value
+    }
+
     /// An initializer for subclass `S` of `T`, with `self` as its base part.
     pub fn add_subclass<S>(self, value: S) -> PyClassInitializer<S>
     where

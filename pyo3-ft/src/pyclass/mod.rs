@@ -49,6 +49,17 @@ pub trait PyClass: PyTypeInfo + Sized + 'static {
 
     /// The class's type object storage.
     fn lazy_type_object() -> &'static LazyTypeObject<Self>;
+
+    /// The class of a new instance holding `self`: the class itself, or,
+    /// for an enum with data, the class of `self`'s variant. Instances are
+    /// created only if it is a subclass of the class (checked).
+    ///
+    /// # Errors
+    /// If a type object cannot be created.
+    #[doc(hidden)]
+    fn instance_type<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, crate::types::PyType>> {
+        Ok(Self::lazy_type_object().get_or_try_init(py)?.clone())
+    }
 }
 
 /// What a `#[pyclass]` can extend.
@@ -138,9 +149,18 @@ impl<'py, T: PyClass> Bound<'py, T> {
         py: Python<'py>,
         value: impl Into<PyClassInitializer<T>>,
     ) -> PyResult<Bound<'py, T>> {
-        let ty = T::lazy_type_object().get_or_try_init(py)?;
-        // SAFETY: `ty` is `T`'s type object (or a subclass's).
-        unsafe { value.into().create_object(py, ty.as_ptr().cast()) }
+        let class = T::lazy_type_object().get_or_try_init(py)?;
+        let value = value.into();
+        let ty = value.value().instance_type(py)?;
+        if !ty.is_subclass(class) {
+            return Err(crate::exceptions::PyTypeError::new_err(format!(
+                "cannot create a '{}' instance as '{}', not a subclass of it",
+                T::NAME,
+                ty.qualname_lossy()
+            )));
+        }
+        // SAFETY: `ty` is `T`'s type object or a subclass of it (checked).
+        unsafe { value.create_object(py, ty.as_ptr().cast()) }
     }
 
     /// Shares the Rust value: `&self` access, checked as the storage model

@@ -360,12 +360,24 @@ fn add_class_attributes(
 }
 
 /// Sets `__module__` on a class that did not name its module, as it is
-/// added to `module`.
-pub(crate) fn set_module_name(ty: &Bound<'_, PyType>, module: &str) -> PyResult<()> {
-    ty.set_class_attribute(
-        "__module__",
-        crate::types::PyString::new(ty.py(), module).into_any(),
-    )
+/// added to `module`, and on the classes of its variants (an enum with
+/// data), which follow it.
+pub(crate) fn set_module_name(
+    ty: &Bound<'_, PyType>,
+    info: &ClassInfo,
+    module: &str,
+) -> PyResult<()> {
+    let name = crate::types::PyString::new(ty.py(), module).into_any();
+    ty.set_class_attribute("__module__", name.clone())?;
+    for attr in info.extra_class_attrs {
+        let value = ty.getattr(attr.name)?;
+        if let Ok(variant) = value.downcast::<PyType>() {
+            if variant.is_subclass(ty) {
+                variant.set_class_attribute("__module__", name.clone())?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A variant of a `#[pyclass]` enum with data: a subclass of the enum's

@@ -115,7 +115,7 @@ impl<'py> Bound<'py, PyModule> {
         let ty = T::lazy_type_object().get_or_try_init_in(py, Some(&module))?;
         if T::info().module.is_none() {
             // The type may have been created before, under another module.
-            crate::pyclass::set_module_name(ty, &module)?;
+            crate::pyclass::set_module_name(ty, T::info(), &module)?;
         }
         self.add(T::info().name, ty)
     }
