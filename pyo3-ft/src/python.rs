@@ -169,6 +169,19 @@ impl<'py> Python<'py> {
         unsafe { Bound::from_borrowed_ptr(self, ffi::Py_None()) }
     }
 
+    /// `None` as a [`Py`], PyO3's spelling (`py.None()`).
+    ///
+    /// ```
+    /// use pyo3_ft::prelude::*;
+    ///
+    /// Python::attach(|py| assert!(py.None().bind(py).is_none()));
+    /// ```
+    #[allow(non_snake_case)]
+    #[inline]
+    pub fn None(self) -> crate::instance::Py<PyAny> {
+        self.none().unbind()
+    }
+
     /// `True` or `False`.
     #[inline]
     pub fn bool(self, value: bool) -> Bound<'py, PyAny> {

@@ -53,6 +53,7 @@ const AREAS: &[&str] = &[
     "const",
     "slots",
     "init",
+    "datetime",
 ];
 
 /// What `layout.c` printed: area, then key, then value.
@@ -510,6 +511,55 @@ fn static_initializers() {
         ]
         .concat(),
     );
+}
+
+#[test]
+fn datetime_layout() {
+    let instances = [
+        layout!(PyDateTime_Delta {
+            hashcode,
+            days,
+            seconds,
+            microseconds,
+        }),
+        layout!(PyDateTime_Date {
+            hashcode,
+            hastzinfo,
+            data,
+        }),
+        layout!(PyDateTime_Time {
+            hashcode,
+            hastzinfo,
+            data,
+            fold,
+            tzinfo,
+        }),
+        layout!(PyDateTime_DateTime {
+            hashcode,
+            hastzinfo,
+            data,
+            fold,
+            tzinfo,
+        }),
+    ];
+    let capi = layout!(PyDateTime_CAPI {
+        DateType,
+        DateTimeType,
+        TimeType,
+        DeltaType,
+        TZInfoType,
+        TimeZone_UTC,
+        Date_FromDate,
+        DateTime_FromDateAndTime,
+        Time_FromTime,
+        Delta_FromDelta,
+        TimeZone_FromTimeZone,
+        DateTime_FromTimestamp,
+        Date_FromTimestamp,
+        DateTime_FromDateAndTimeAndFold,
+        Time_FromTimeAndFold,
+    });
+    check("datetime", [instances.concat(), capi].concat());
 }
 
 #[test]

@@ -3,8 +3,8 @@
 //! exception Python raises.
 
 use pyo3_ft::exceptions::{
-    PyAttributeError, PyIndexError, PyKeyError, PyModuleNotFoundError, PyRuntimeError,
-    PySyntaxError, PyTypeError, PyValueError, PyZeroDivisionError,
+    PyAttributeError, PyIndexError, PyKeyError, PyModuleNotFoundError, PySyntaxError, PyTypeError,
+    PyValueError, PyZeroDivisionError,
 };
 use pyo3_ft::prelude::*;
 use pyo3_ft::type_info::PyTypeInfo;
@@ -579,10 +579,7 @@ fn dict_methods() {
         assert_eq!(items.len(), 2);
         let pairs: Vec<String> = dict
             .iter()
-            .map(|pair| {
-                let (key, value) = pair.unwrap();
-                format!("{key}={value}")
-            })
+            .map(|(key, value)| format!("{key}={value}"))
             .collect();
         assert_eq!(pairs, ["a=1", "2=b"], "insertion order");
 
@@ -593,14 +590,11 @@ fn dict_methods() {
         dict.clear();
         assert!(dict.is_empty());
 
-        // Changing the size while iterating is an error, once.
+        // Iteration walks a snapshot: changing the dict meanwhile is fine.
         let mut iter = copy.iter();
-        assert!(iter.next().unwrap().is_ok());
+        assert!(iter.next().is_some());
         copy.set_item("new", 0).unwrap();
-        assert_raises::<PyRuntimeError, _>(
-            iter.next().unwrap(),
-            "dictionary changed size during iteration",
-        );
+        assert!(iter.next().is_some());
         assert!(iter.next().is_none());
     });
 }

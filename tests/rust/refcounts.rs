@@ -228,12 +228,7 @@ fn conversions_and_calls_do_not_leak_their_arguments() {
             let dict = PyDict::new(py);
             dict.set_item(1, obj).unwrap();
             dict.set_item(2, obj).unwrap();
-            assert_eq!(
-                dict.iter()
-                    .filter(|pair| pair.as_ref().unwrap().1.is(obj))
-                    .count(),
-                2
-            );
+            assert_eq!(dict.iter().filter(|(_, value)| value.is(obj)).count(), 2);
             assert_eq!(dict.values().len(), 2);
         });
     });

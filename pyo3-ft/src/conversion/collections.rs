@@ -148,8 +148,7 @@ where
     V: for<'a> FromPyObject<'a, 'py>,
 {
     let mut pairs = Vec::new();
-    for pair in object.downcast::<PyDict>()?.iter() {
-        let (key, value) = pair?;
+    for (key, value) in object.downcast::<PyDict>()?.iter() {
         pairs.push((key.extract()?, value.extract()?));
     }
     Ok(pairs.into_iter())

@@ -22,9 +22,12 @@
 //! ```
 
 mod collections;
+mod net;
 mod numbers;
 mod objects;
+mod paths;
 mod strings;
+mod time;
 mod tuples;
 
 use crate::err::PyResult;

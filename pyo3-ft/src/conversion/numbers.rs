@@ -237,6 +237,20 @@ impl FromPyObject<'_, '_> for f32 {
     }
 }
 
+/// Whether the object's type is NumPy's boolean scalar (`numpy.bool_`,
+/// named `numpy.bool` since NumPy 2), recognized by name so that NumPy
+/// need not be imported.
+fn is_numpy_bool(object: Borrowed<'_, '_, PyAny>) -> bool {
+    let ty = object.get_type();
+    let named = |attr: &str| {
+        ty.getattr(attr)
+            .and_then(|name| name.extract::<String>())
+            .ok()
+    };
+    named("__module__").as_deref() == Some("numpy")
+        && matches!(named("__name__").as_deref(), Some("bool_" | "bool"))
+}
+
 impl<'py> IntoPyObject<'py> for bool {
     #[inline]
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -245,10 +259,19 @@ impl<'py> IntoPyObject<'py> for bool {
 }
 
 impl FromPyObject<'_, '_> for bool {
-    /// Only `True` and `False` (no truthiness): `TypeError` otherwise.
+    /// `True` and `False`, and NumPy's `numpy.bool_` (through its
+    /// `__bool__`), as PyO3 accepts; no truthiness of other objects:
+    /// `TypeError` otherwise.
     #[inline]
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
-        Ok(object.downcast::<PyBool>()?.is_true())
+        let err = match object.downcast::<PyBool>() {
+            Ok(value) => return Ok(value.is_true()),
+            Err(err) => err,
+        };
+        if is_numpy_bool(object) {
+            return object.is_truthy();
+        }
+        Err(err.into())
     }
 
     #[inline]

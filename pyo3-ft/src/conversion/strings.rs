@@ -9,7 +9,7 @@ use crate::err::PyResult;
 use crate::exceptions::{PyTypeError, PyValueError};
 use crate::instance::{Borrowed, Bound};
 use crate::python::Python;
-use crate::types::{PyAny, PyBytes, PyString};
+use crate::types::{PyAny, PyByteArray, PyBytes, PyString};
 
 impl<'py> IntoPyObject<'py> for &str {
     #[inline]
@@ -90,5 +90,23 @@ impl<'a> FromPyObject<'a, '_> for &'a [u8] {
     /// Borrows the contents of a `bytes` object.
     fn extract(object: Borrowed<'a, '_, PyAny>) -> PyResult<Self> {
         Ok(object.downcast::<PyBytes>()?.as_bytes())
+    }
+}
+
+impl<'py> IntoPyObject<'py> for Cow<'_, [u8]> {
+    /// `bytes`.
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        (&*self).into_pyobject(py)
+    }
+}
+
+impl<'a> FromPyObject<'a, '_> for Cow<'a, [u8]> {
+    /// Borrows a `bytes` object's contents; copies a `bytearray`'s (taken
+    /// atomically, as another thread may resize it); `TypeError` otherwise.
+    fn extract(object: Borrowed<'a, '_, PyAny>) -> PyResult<Self> {
+        if let Ok(bytes) = object.downcast::<PyBytes>() {
+            return Ok(Cow::Borrowed(bytes.as_bytes()));
+        }
+        Ok(Cow::Owned(object.downcast::<PyByteArray>()?.to_vec()))
     }
 }

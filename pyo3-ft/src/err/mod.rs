@@ -144,6 +144,26 @@ impl PyErr {
         value.bind(py)
     }
 
+    /// The exception instance as a [`Py`], created now if it was lazy: how a
+    /// function returns an exception object instead of raising it.
+    ///
+    /// ```
+    /// use pyo3_ft::prelude::*;
+    /// use pyo3_ft::exceptions::PyValueError;
+    ///
+    /// Python::attach(|py| {
+    ///     let value = PyValueError::new_err("bad").into_value(py);
+    ///     assert_eq!(value.bind(py).str()?.to_str()?, "bad");
+    ///     let obj = PyValueError::new_err("again").into_pyobject(py)?;
+    ///     assert_eq!(obj.get_type().name()?.to_str()?, "ValueError");
+    ///     Ok::<_, PyErr>(())
+    /// })?;
+    /// # Ok::<(), PyErr>(())
+    /// ```
+    pub fn into_value(self, py: Python<'_>) -> Py<PyBaseException> {
+        self.value(py).clone().unbind()
+    }
+
     /// The exception's type.
     pub fn get_type<'py>(&self, py: Python<'py>) -> Bound<'py, PyType> {
         self.value(py).get_type()
@@ -247,6 +267,20 @@ fn instantiate<'py, A: PyErrArguments>(
         Err(err) => err,
     };
     err.value(py).clone()
+}
+
+impl<'py> IntoPyObject<'py> for PyErr {
+    /// The exception instance (see [`PyErr::into_value`]).
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.value(py).as_any().clone())
+    }
+}
+
+impl<'py> IntoPyObject<'py> for &PyErr {
+    /// The exception instance.
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.value(py).as_any().clone())
+    }
 }
 
 impl fmt::Display for PyErr {

@@ -5,7 +5,7 @@ use pyo3_ft_runtime::ffi;
 
 use crate::conversion::FromPyObject;
 use crate::err::{PyErr, PyResult};
-use crate::exceptions::PyTypeError;
+use crate::exceptions::{PyOverflowError, PyTypeError};
 use crate::instance::{Borrowed, Bound};
 use crate::python::Python;
 use crate::types::{PyAny, PyDict, PyString, PyTuple};
@@ -208,8 +208,7 @@ impl FunctionDescription {
         if !kwargs.is_null() {
             let dict = Bound::from_borrowed_ptr(py, kwargs).downcast_into_unchecked::<PyDict>();
             keyword_values.0.reserve(dict.len());
-            for pair in dict.iter() {
-                let (name, value) = pair?;
+            for (name, value) in dict.iter() {
                 // SAFETY: the strong reference moves into `keyword_values`,
                 // which only ever grows and outlives `'a`, so the object
                 // stays alive whatever happens to the dict.
@@ -331,10 +330,12 @@ impl FunctionDescription {
     }
 }
 
-/// Wraps a `TypeError` from converting argument `name` as
-/// `argument 'name': <message>`; other errors pass unchanged.
+/// Re-raises a `TypeError` or `OverflowError` (the conversion failures:
+/// wrong type, int out of range) from converting argument `name` as the
+/// same type with `argument 'name': <message>`, the original as its cause;
+/// other errors pass unchanged.
 fn argument_error(py: Python<'_>, name: &str, err: PyErr) -> PyErr {
-    if !err.is_instance_of::<PyTypeError>(py) {
+    if !err.is_instance_of::<PyTypeError>(py) && !err.is_instance_of::<PyOverflowError>(py) {
         return err;
     }
     let message = err
@@ -342,7 +343,7 @@ fn argument_error(py: Python<'_>, name: &str, err: PyErr) -> PyErr {
         .str()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let wrapped = PyTypeError::new_err(format!("argument '{name}': {message}"));
+    let wrapped = PyErr::from_type(err.get_type(py), format!("argument '{name}': {message}"));
     wrapped.set_cause(py, Some(err));
     wrapped
 }
@@ -356,7 +357,6 @@ pub fn extract_argument<'a, 'py, T: FromPyObject<'a, 'py>>(
     T::extract(object).map_err(|err| argument_error(object.py(), name, err))
 }
 
-/// A parameter of type `&T`: extraction produces a holder that lives in the
 /// The Rust types a `*args` parameter may have: `&Bound<'_, PyTuple>` or
 /// `Bound<'_, PyTuple>`.
 pub trait FromVarargs<'a, 'py> {
@@ -406,6 +406,7 @@ pub fn extract_argument_with<'a, 'py, T>(
     extract(&object).map_err(|err| argument_error(object.py(), name, err))
 }
 
+/// A parameter of type `&T`: extraction produces a holder that lives in the
 /// wrapper's frame and derefs to `T`.
 pub trait ArgHolder<'a, 'py> {
     /// What the wrapper keeps alive while the function runs.

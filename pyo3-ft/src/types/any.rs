@@ -61,6 +61,28 @@ impl CompareOp {
         }
     }
 
+    /// Whether `ordering` satisfies the operator: what a `__richcmp__`
+    /// written against `Ord` returns.
+    ///
+    /// ```
+    /// use std::cmp::Ordering;
+    /// use pyo3_ft::types::CompareOp;
+    ///
+    /// assert!(CompareOp::Le.matches(Ordering::Equal));
+    /// assert!(!CompareOp::Gt.matches(Ordering::Less));
+    /// ```
+    pub fn matches(self, ordering: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        match self {
+            CompareOp::Lt => ordering == Less,
+            CompareOp::Le => ordering != Greater,
+            CompareOp::Eq => ordering == Equal,
+            CompareOp::Ne => ordering != Equal,
+            CompareOp::Gt => ordering == Greater,
+            CompareOp::Ge => ordering != Less,
+        }
+    }
+
     /// The operator for a C API constant.
     pub fn from_raw(op: c_int) -> Option<CompareOp> {
         [
@@ -91,6 +113,36 @@ pub(crate) fn check_bool(py: Python<'_>, status: c_int) -> PyResult<bool> {
 }
 
 impl<'py> Bound<'py, PyAny> {
+    /// PyO3 0.27's name for [`Bound::downcast`]: checks the type and
+    /// returns `&Bound<T>`.
+    ///
+    /// ```
+    /// use pyo3_ft::prelude::*;
+    /// use pyo3_ft::types::PyList;
+    ///
+    /// Python::attach(|py| {
+    ///     let obj = py.eval("[1]", None, None)?;
+    ///     assert_eq!(obj.cast::<PyList>()?.len(), 1);
+    ///     assert!(obj.clone().cast_into::<PyList>().is_ok());
+    ///     Ok::<_, PyErr>(())
+    /// })?;
+    /// # Ok::<(), PyErr>(())
+    /// ```
+    #[inline]
+    pub fn cast<T: PyTypeInfo>(
+        &self,
+    ) -> Result<&Bound<'py, T>, crate::type_info::DowncastError<'_, 'py>> {
+        self.downcast()
+    }
+
+    /// PyO3 0.27's name for [`Bound::downcast_into`].
+    #[inline]
+    pub fn cast_into<T: PyTypeInfo>(
+        self,
+    ) -> Result<Bound<'py, T>, crate::type_info::DowncastIntoError<'py>> {
+        self.downcast_into()
+    }
+
     /// Runs a C call that returns a new reference (or null with an
     /// exception set) and wraps the result.
     ///

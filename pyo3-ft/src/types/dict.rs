@@ -1,5 +1,6 @@
 //! `dict`. Lookups return strong references (`PyDict_GetItemRef`);
-//! iteration runs `PyDict_Next` inside a critical section per step.
+//! iteration steps through a snapshot with `PyDict_Next` inside a critical
+//! section, turning each pair into strong references at once.
 
 use pyo3_ft_runtime::ffi;
 
@@ -7,7 +8,6 @@ use super::any::{check_bool, check_status};
 use super::builtin_type;
 use crate::conversion::IntoPyObject;
 use crate::err::PyResult;
-use crate::exceptions::PyRuntimeError;
 use crate::instance::Bound;
 use crate::python::Python;
 use crate::sync::critical_section;
@@ -134,58 +134,84 @@ impl<'py> Bound<'py, PyDict> {
             .downcast_into_unchecked()
     }
 
-    /// Iterates over `(key, value)` pairs with strong references. Like
-    /// Python's own dict iterator, it yields `Err(RuntimeError)` once if the
-    /// dict changes size during iteration, then stops.
+    /// Iterates over `(key, value)` pairs, as `for (k, v) in dict` does.
+    ///
+    /// The pairs come from a snapshot taken when iteration starts (one
+    /// `dict.copy()`), so another thread, or the loop body, may change the
+    /// dict meanwhile: iteration never fails, never sees a half-updated pair
+    /// and never yields a reference that Python code could free. Changes
+    /// made after the snapshot are not seen.
+    ///
+    /// ```
+    /// use pyo3_ft::prelude::*;
+    /// use pyo3_ft::types::PyDict;
+    ///
+    /// Python::attach(|py| {
+    ///     let dict = PyDict::new(py);
+    ///     dict.set_item("a", 1)?;
+    ///     for (key, value) in &dict {
+    ///         dict.set_item(key, value.extract::<i32>()? + 1)?; // no RuntimeError
+    ///     }
+    ///     assert_eq!(dict.get_item("a")?.unwrap().extract::<i32>()?, 2);
+    ///     Ok::<_, PyErr>(())
+    /// })?;
+    /// # Ok::<(), PyErr>(())
+    /// ```
     pub fn iter(&self) -> PyDictIterator<'py> {
         PyDictIterator {
-            dict: self.clone(),
+            snapshot: self.copy().expect("out of memory copying a dict"),
             pos: 0,
-            expected_len: self.len(),
-            done: false,
         }
     }
 }
 
-/// Iterator of [`Bound<PyDict>::iter`].
+impl<'py> IntoIterator for &Bound<'py, PyDict> {
+    type Item = (Bound<'py, PyAny>, Bound<'py, PyAny>);
+    type IntoIter = PyDictIterator<'py>;
+
+    fn into_iter(self) -> PyDictIterator<'py> {
+        self.iter()
+    }
+}
+
+impl<'py> IntoIterator for Bound<'py, PyDict> {
+    type Item = (Bound<'py, PyAny>, Bound<'py, PyAny>);
+    type IntoIter = PyDictIterator<'py>;
+
+    fn into_iter(self) -> PyDictIterator<'py> {
+        self.iter()
+    }
+}
+
+/// Iterator of [`Bound<PyDict>::iter`]: steps through a private snapshot.
 pub struct PyDictIterator<'py> {
-    dict: Bound<'py, PyDict>,
+    snapshot: Bound<'py, PyDict>,
     pos: ffi::Py_ssize_t,
-    expected_len: usize,
-    done: bool,
 }
 
 impl<'py> Iterator for PyDictIterator<'py> {
-    type Item = PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)>;
+    type Item = (Bound<'py, PyAny>, Bound<'py, PyAny>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let py = self.dict.py();
-        let step = critical_section(&self.dict, || {
-            if self.dict.len() != self.expected_len {
-                return Err(PyRuntimeError::new_err(
-                    "dictionary changed size during iteration",
-                ));
-            }
+        let py = self.snapshot.py();
+        // Nothing else refers to the snapshot, but `gc.get_objects()` could
+        // still reach it from another thread: step under its lock anyway
+        // (uncontended, so cheap).
+        critical_section(&self.snapshot, || {
             let (mut key, mut value) = (std::ptr::null_mut(), std::ptr::null_mut());
             // SAFETY: the critical section keeps the dict consistent while
-            // `PyDict_Next` reads it, and the borrowed key and value are
-            // turned into strong references before it ends.
+            // `PyDict_Next` reads it, and the borrowed key and value become
+            // strong references before it ends.
             let found = unsafe {
-                ffi::PyDict_Next(self.dict.as_ptr(), &mut self.pos, &mut key, &mut value)
+                ffi::PyDict_Next(self.snapshot.as_ptr(), &mut self.pos, &mut key, &mut value)
             };
             // SAFETY: as above.
-            Ok((found != 0).then(|| unsafe {
+            (found != 0).then(|| unsafe {
                 (
                     Bound::from_borrowed_ptr(py, key),
                     Bound::from_borrowed_ptr(py, value),
                 )
-            }))
-        });
-        let item = step.transpose();
-        self.done = !matches!(item, Some(Ok(_)));
-        item
+            })
+        })
     }
 }

@@ -40,6 +40,31 @@ impl<'py> Bound<'py, PyType> {
         }
     }
 
+    /// `module.qualname` (just `qualname` for builtins), as CPython's
+    /// error messages name a type.
+    ///
+    /// ```
+    /// use pyo3_ft::prelude::*;
+    ///
+    /// Python::attach(|py| {
+    ///     let ty = py.import("collections")?.getattr("OrderedDict")?;
+    ///     let ty = ty.cast::<pyo3_ft::types::PyType>()?;
+    ///     assert_eq!(ty.fully_qualified_name()?.to_str()?, "collections.OrderedDict");
+    ///     Ok::<_, PyErr>(())
+    /// })?;
+    /// # Ok::<(), PyErr>(())
+    /// ```
+    pub fn fully_qualified_name(&self) -> PyResult<Bound<'py, PyString>> {
+        // SAFETY: `self` is a type; returns a new str or null.
+        unsafe {
+            Ok(Bound::from_owned_ptr_or_err(
+                self.py(),
+                ffi::PyType_GetFullyQualifiedName(self.as_type_ptr()),
+            )?
+            .downcast_into_unchecked())
+        }
+    }
+
     /// `__module__`.
     pub fn module(&self) -> PyResult<Bound<'py, PyAny>> {
         self.as_any().getattr("__module__")

@@ -13,8 +13,10 @@
 )]
 
 mod abstract_;
+mod builtins;
 mod containers;
 mod critical_section;
+mod datetime;
 mod errors;
 mod module;
 mod numbers;
@@ -26,8 +28,10 @@ mod text;
 mod typeobj;
 
 pub use abstract_::*;
+pub use builtins::*;
 pub use containers::*;
 pub use critical_section::*;
+pub use datetime::*;
 pub use errors::*;
 pub use module::*;
 pub use numbers::*;

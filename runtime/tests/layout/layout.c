@@ -11,6 +11,11 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+/* Only the struct is wanted: without this the header defines an unused
+ * static `PyDateTimeAPI`, which -Werror rejects. */
+#define _PY_DATETIME_IMPL
+#include <datetime.h>
+#undef _PY_DATETIME_IMPL
 
 #include <stddef.h>
 #include <stdio.h>
@@ -437,6 +442,50 @@ static void initializers(void)
            (unsigned long long)(uintptr_t)base.m_copy);
 }
 
+/* The datetime instance layouts its accessor macros read, and the table of
+ * its capsule (`datetime.h` is not part of `Python.h`). */
+static void datetime_capi(void)
+{
+    area = "datetime";
+    STRUCT(PyDateTime_Delta);
+    FIELD(PyDateTime_Delta, hashcode);
+    FIELD(PyDateTime_Delta, days);
+    FIELD(PyDateTime_Delta, seconds);
+    FIELD(PyDateTime_Delta, microseconds);
+    STRUCT(PyDateTime_Date);
+    FIELD(PyDateTime_Date, hashcode);
+    FIELD(PyDateTime_Date, hastzinfo);
+    FIELD(PyDateTime_Date, data);
+    STRUCT(PyDateTime_Time);
+    FIELD(PyDateTime_Time, hashcode);
+    FIELD(PyDateTime_Time, hastzinfo);
+    FIELD(PyDateTime_Time, data);
+    FIELD(PyDateTime_Time, fold);
+    FIELD(PyDateTime_Time, tzinfo);
+    STRUCT(PyDateTime_DateTime);
+    FIELD(PyDateTime_DateTime, hashcode);
+    FIELD(PyDateTime_DateTime, hastzinfo);
+    FIELD(PyDateTime_DateTime, data);
+    FIELD(PyDateTime_DateTime, fold);
+    FIELD(PyDateTime_DateTime, tzinfo);
+    STRUCT(PyDateTime_CAPI);
+    FIELD(PyDateTime_CAPI, DateType);
+    FIELD(PyDateTime_CAPI, DateTimeType);
+    FIELD(PyDateTime_CAPI, TimeType);
+    FIELD(PyDateTime_CAPI, DeltaType);
+    FIELD(PyDateTime_CAPI, TZInfoType);
+    FIELD(PyDateTime_CAPI, TimeZone_UTC);
+    FIELD(PyDateTime_CAPI, Date_FromDate);
+    FIELD(PyDateTime_CAPI, DateTime_FromDateAndTime);
+    FIELD(PyDateTime_CAPI, Time_FromTime);
+    FIELD(PyDateTime_CAPI, Delta_FromDelta);
+    FIELD(PyDateTime_CAPI, TimeZone_FromTimeZone);
+    FIELD(PyDateTime_CAPI, DateTime_FromTimestamp);
+    FIELD(PyDateTime_CAPI, Date_FromTimestamp);
+    FIELD(PyDateTime_CAPI, DateTime_FromDateAndTimeAndFold);
+    FIELD(PyDateTime_CAPI, Time_FromTimeAndFold);
+}
+
 int main(void)
 {
     object();
@@ -447,5 +496,6 @@ int main(void)
     constants();
     slots();
     initializers();
+    datetime_capi();
     return 0;
 }

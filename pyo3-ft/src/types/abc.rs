@@ -1,0 +1,22 @@
+//! The `collections.abc` classes behind [`PyMapping`](super::PyMapping) and
+//! [`PySequence`](super::PySequence) type checks, imported once.
+
+use crate::instance::{Bound, Py};
+use crate::sync::PyOnceLock;
+use crate::types::PyAny;
+
+/// Whether `object` is an instance of `collections.abc.<name>`; an import
+/// or `isinstance` failure counts as "no".
+pub(crate) fn is_instance_of_abc(
+    object: &Bound<'_, PyAny>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    name: &str,
+) -> bool {
+    let py = object.py();
+    let class = cell.get_or_try_init(py, || {
+        Ok::<_, crate::PyErr>(py.import("collections.abc")?.getattr(name)?.unbind())
+    });
+    class
+        .and_then(|class| object.is_instance(class.bind(py)))
+        .unwrap_or(false)
+}
