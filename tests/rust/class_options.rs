@@ -306,6 +306,7 @@ fn enum_variants_with_data_are_subclasses_that_match_patterns() {
              assert Event.KEY_PRESS('q') == k and hash(Event.KEY_PRESS('q')) == hash(k)\n\
              e = first_event()\n\
              assert type(e) is Event.MOUSE_MOVE and (e._0, e._1) == (3, 4)\n\
+             assert len(e) == 2 and (e[0], e[-1]) == (3, 4)\n\
              match e:\n    case Event.MOUSE_MOVE(x, y): assert (x, y) == (3, 4)\n    case _: raise AssertionError('no match')\n\
              assert isinstance(Event.WINDOW_CLOSED(), Event)\n\
              try:\n    Event.KEY_PRESS()\nexcept TypeError as err:\n    assert 'key' in str(err), err\nelse:\n    raise AssertionError('missing argument accepted')\n\

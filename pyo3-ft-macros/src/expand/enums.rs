@@ -231,6 +231,7 @@ fn variant_type_fn(
             quote!(#ident::#variant_ident(#(::pyo3_ft::impl_::extract_argument(::pyo3_ft::impl_::required(__output[#indices], #names)?, #names)?,)*))
         }
     };
+    let tuple_slots = tuple_slots(ident, variant, &types);
     let func_name = format!("{qualname}()");
     let python_name = &variant.python_name;
     let doc = c_str(&format!("{python_name}({})\n--\n\n", names.join(", ")));
@@ -270,6 +271,7 @@ fn variant_type_fn(
                 fields: &[#(#names),*],
                 getsets: &__GETSETS,
                 new: __new,
+                slots: &[#(#tuple_slots),*],
                 doc: #doc,
             };
             static __TYPE: ::pyo3_ft::sync::PyOnceLock<::pyo3_ft::Py<::pyo3_ft::types::PyType>> = ::pyo3_ft::sync::PyOnceLock::new();
@@ -278,6 +280,55 @@ fn variant_type_fn(
             ::std::result::Result::Ok(::std::clone::Clone::clone(ty.bind(py)))
         }
     }
+}
+
+/// `__len__` and `__getitem__` of a tuple variant, as for a tuple.
+fn tuple_slots(
+    ident: &syn::Ident,
+    variant: &VariantModel,
+    types: &[&syn::Type],
+) -> Vec<TokenStream> {
+    if !matches!(variant.fields, VariantFields::Tuple(_)) {
+        return Vec::new();
+    }
+    let count = types.len();
+    let indices: Vec<isize> = (0..count as isize).collect();
+    let patterns = (0..count).map(|index| field_pattern(ident, variant, index));
+    let len = slot_def(
+        "Py_sq_length",
+        quote!(::pyo3_ft::runtime::ffi::lenfunc),
+        quote!({
+            unsafe extern "C" fn __len(_slf: *mut ::pyo3_ft::runtime::ffi::PyObject) -> ::pyo3_ft::runtime::ffi::Py_ssize_t {
+                #count as ::pyo3_ft::runtime::ffi::Py_ssize_t
+            }
+            __len
+        }),
+    );
+    let item = slot_def(
+        "Py_sq_item",
+        quote!(::pyo3_ft::runtime::ffi::ssizeargfunc),
+        quote!({
+            unsafe extern "C" fn __item(
+                slf: *mut ::pyo3_ft::runtime::ffi::PyObject,
+                index: ::pyo3_ft::runtime::ffi::Py_ssize_t,
+            ) -> *mut ::pyo3_ft::runtime::ffi::PyObject {
+                // SAFETY: CPython calls it with an instance of the variant's
+                // class, which holds that variant.
+                unsafe {
+                    ::pyo3_ft::impl_::trampoline(|py| {
+                        let this = ::pyo3_ft::impl_::pyclass::slf::<#ident>(py, slf);
+                        let value = ::pyo3_ft::impl_::pyclass::borrow_slf(&this, "__getitem__")?;
+                        match (&*value, index as isize) {
+                            #((#patterns, #indices) => ::pyo3_ft::impl_::IntoPyReturn::into_py_return(::std::clone::Clone::clone(__field), py),)*
+                            _ => ::std::result::Result::Err(::pyo3_ft::exceptions::PyIndexError::new_err("tuple index out of range")),
+                        }
+                    })
+                }
+            }
+            __item
+        }),
+    );
+    vec![len, item]
 }
 
 /// A pattern binding field `index` of `variant` as `__field`.

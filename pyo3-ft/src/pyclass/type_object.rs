@@ -392,6 +392,8 @@ pub struct VariantSpec {
     pub getsets: &'static [super::items::GetSetDef],
     /// The constructor.
     pub new: ffi::newfunc,
+    /// More slots: `__len__` and `__getitem__` of a tuple variant.
+    pub slots: &'static [super::items::SlotDef],
     /// The docstring.
     pub doc: &'static CStr,
 }
@@ -407,12 +409,17 @@ impl VariantSpec {
         let module: String = base.getattr("__module__")?.extract()?;
         let name = CString::new(format!("{module}.{}", self.name))
             .map_err(|_| crate::exceptions::PyValueError::new_err("variant name contains NUL"))?;
-        let slots = vec![
+        let mut slots = vec![
             slot(ffi::Py_tp_new, self.new as *mut c_void),
             slot(ffi::Py_tp_doc, self.doc.as_ptr().cast_mut().cast()),
             slot(ffi::Py_tp_getset, getset_table(self.getsets, false).cast()),
-            slot(0, std::ptr::null_mut()),
         ];
+        slots.extend(
+            self.slots
+                .iter()
+                .map(|s| slot(s.slot, s.func as *mut c_void)),
+        );
+        slots.push(slot(0, std::ptr::null_mut()));
         let flags = ffi::Py_TPFLAGS_DEFAULT | ffi::Py_TPFLAGS_IMMUTABLETYPE;
         let mut spec = ffi::PyType_Spec {
             name: Box::leak(name.into_boxed_c_str()).as_ptr(),

@@ -19,7 +19,7 @@ mod modules;
 use pyo3_ft::prelude::*;
 
 /// The PyO3-style test extension.
-#[pymodule]
+#[pymodule(gil_used = false)]
 mod pyo3_style {
     #[pymodule_export]
     use super::classes::classes;

@@ -99,3 +99,12 @@ def test_complex_eq():
     assert Shape.Circle(1.0) == Shape.Circle(1.0)
     assert Shape.Circle(1.0) != Shape.Circle(2.0)
     assert Shape.Circle(1.0) != Shape.Pair(1, 1)
+
+
+def test_tuple_variants_are_sequences():
+    pair = Shape.Pair(1, 2)
+    assert len(pair) == 2
+    assert (pair[0], pair[1], pair[-1]) == (1, 2, 2)
+    assert tuple(pair) == (1, 2)
+    with pytest.raises(IndexError):
+        pair[2]
