@@ -1,15 +1,18 @@
 //! `cargo xtask bench-server`: the WSGI server example under load, against
-//! gunicorn, on loopback.
+//! gunicorn and Granian, on loopback.
 //!
 //! 1. Builds `examples/wsgi-server` (the server and its load generator,
 //!    `wsgi-load`) in release mode for the free-threaded interpreter and for
-//!    its GIL-enabled twin, and installs gunicorn into the GIL twin's venv
-//!    (`target/venv-gil`; Flask too, into both venvs, with `--flask`).
+//!    its GIL-enabled twin, installs gunicorn into the GIL twin's venv
+//!    (`target/venv-gil`) and Granian into the free-threaded one
+//!    (`target/venv-ft`; Flask too, into both venvs, with `--flask`).
 //! 2. For each round, starts each server in turn and measures each route
 //!    with `wsgi-load` (keep-alive connections, a warm-up, then a fixed
-//!    duration): wsgi-server with 1 and 2 workers on each interpreter, and
-//!    gunicorn `--worker-class gthread --threads 2` on the GIL twin, all
-//!    serving the same application (`tests/python-apps/plain_app.py`).
+//!    duration): wsgi-server with 1 and 2 workers on each interpreter,
+//!    gunicorn `--worker-class gthread --threads 2` on the GIL twin, and
+//!    Granian (`--interface wsgi`, one worker process with 1 and 2 blocking
+//!    threads) on the free-threaded interpreter, all serving the same
+//!    application (`tests/python-apps/plain_app.py`).
 //!    Servers and rounds are interleaved, so that a noisy moment of the
 //!    machine spreads over every server instead of hitting one.
 //! 3. Prints the median of the rounds (requests/s, p50 and p99 latency) and
@@ -40,6 +43,11 @@ usage: cargo xtask bench-server [--quick] [--rounds N] [--duration SECS]
   --duration SECS  measured seconds per route and round (default 3)
   --connections N  keep-alive connections of the load generator (default 32)
   --flask          also serve tests/python-apps/flask_app.py (installs Flask)";
+
+/// The Granian release installed: the newest with a free-threaded (cp313t)
+/// wheel for this platform on PyPI when this was written (2.8 has only a
+/// source distribution here, whose build fetches from outside PyPI).
+const GRANIAN: &str = "granian==2.7.9";
 
 /// How long a server may take to start listening.
 const START_LIMIT: Duration = Duration::from_secs(60);
@@ -135,6 +143,9 @@ enum ServerKind {
     Pyo3Ft { binary: PathBuf, workers: usize },
     /// gunicorn's threaded worker, in this venv.
     Gunicorn { venv: PathBuf },
+    /// Granian's WSGI interface, one worker with this many blocking
+    /// threads, in this venv.
+    Granian { venv: PathBuf, threads: usize },
 }
 
 /// An application and the routes measured on it.
@@ -185,13 +196,14 @@ fn run(options: &Options) -> Result<()> {
     };
     let load = binary(ft, "wsgi-load");
 
-    section("venvs: gunicorn for the GIL twin");
+    section("venvs: gunicorn for the GIL twin, Granian for the free-threaded one");
     let gil_venv = venv::ensure(&root, gil)?;
-    ensure_packages(gil, &gil_venv, &["gunicorn"])?;
+    ensure_packages(gil, &gil_venv, &[("gunicorn", "gunicorn")])?;
     let ft_venv = venv::ensure(&root, ft)?;
+    ensure_packages(ft, &ft_venv, &[("granian", GRANIAN)])?;
     if options.flask {
-        ensure_packages(gil, &gil_venv, &["flask"])?;
-        ensure_packages(ft, &ft_venv, &["flask"])?;
+        ensure_packages(gil, &gil_venv, &[("flask", "flask")])?;
+        ensure_packages(ft, &ft_venv, &[("flask", "flask")])?;
     }
 
     let servers = [
@@ -206,6 +218,8 @@ fn run(options: &Options) -> Result<()> {
                 venv: gil_venv.dir.clone(),
             },
         },
+        granian_server(ft, &ft_venv, 1),
+        granian_server(ft, &ft_venv, 2),
     ];
     let mut apps = vec![App {
         name: "plain",
@@ -275,7 +289,7 @@ fn run(options: &Options) -> Result<()> {
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "\nwsgi-server vs gunicorn: {} keep-alive connections, {} s per route, medians of {} round(s); \
+        "\nwsgi-server vs gunicorn and Granian: {} keep-alive connections, {} s per route, medians of {} round(s); \
          loopback, {} CPU(s) shared with the load generator ({:.0} s in all)\n",
         options.connections,
         options.duration,
@@ -318,10 +332,15 @@ fn run(options: &Options) -> Result<()> {
             let _ = writeln!(
                 table,
                 "{} `{route}`: free-threaded 2 workers / 1 worker = {:.2}x; \
-                 free-threaded 2 workers / gunicorn = {:.2}x; GIL 2 workers / 1 worker = {:.2}x",
+                 free-threaded 2 workers / gunicorn = {:.2}x; \
+                 free-threaded 1 worker / Granian 1 thread = {:.2}x; \
+                 free-threaded 2 workers / Granian 2 threads = {:.2}x; \
+                 GIL 2 workers / 1 worker = {:.2}x",
                 app.name,
                 ratio(rps(1), rps(0)),
                 ratio(rps(1), rps(4)),
+                ratio(rps(0), rps(5)),
+                ratio(rps(1), rps(6)),
                 ratio(rps(3), rps(2)),
             );
         }
@@ -345,6 +364,22 @@ fn pyo3_ft_server(interpreter: &Interpreter, binary: PathBuf, workers: usize) ->
 }
 
 /// `3.13.15t` or `3.13.15 (GIL)`.
+fn granian_server<'a>(interpreter: &'a Interpreter, venv: &Venv, threads: usize) -> Server<'a> {
+    let plural = if threads == 1 { "thread" } else { "threads" };
+    Server {
+        label: format!(
+            "Granian {} wsgi, {threads} blocking {plural}, {}",
+            GRANIAN.trim_start_matches("granian=="),
+            short(interpreter)
+        ),
+        interpreter,
+        kind: ServerKind::Granian {
+            venv: venv.dir.clone(),
+            threads,
+        },
+    }
+}
+
 fn short(interpreter: &Interpreter) -> String {
     match interpreter.kind {
         crate::interpreters::Kind::FreeThreaded => format!("{}t", interpreter.version),
@@ -353,11 +388,22 @@ fn short(interpreter: &Interpreter) -> String {
 }
 
 /// Installs `packages` into `venv` unless they import already.
-fn ensure_packages(interpreter: &Interpreter, venv: &Venv, packages: &[&str]) -> Result<()> {
+/// Installs the `(module, requirement)` packages whose module does not
+/// import.
+fn ensure_packages(
+    interpreter: &Interpreter,
+    venv: &Venv,
+    packages: &[(&str, &str)],
+) -> Result<()> {
+    let modules: Vec<&str> = packages.iter().map(|(module, _)| *module).collect();
+    let requirements: Vec<&str> = packages
+        .iter()
+        .map(|(_, requirement)| *requirement)
+        .collect();
     let mut probe = venv.command();
     probe
         .arg("-c")
-        .arg(format!("import {}", packages.join(", ")));
+        .arg(format!("import {}", modules.join(", ")));
     probe.stdout(Stdio::null()).stderr(Stdio::null());
     if interpreter
         .library_env(&mut probe)
@@ -368,11 +414,12 @@ fn ensure_packages(interpreter: &Interpreter, venv: &Venv, packages: &[&str]) ->
     }
     eprintln!(
         "venv: installing {} into {}",
-        packages.join(" "),
+        requirements.join(" "),
         venv.dir.display()
     );
     let mut pip = venv.command();
-    pip.args(["-m", "pip", "install", "--quiet"]).args(packages);
+    pip.args(["-m", "pip", "install", "--quiet", "--only-binary=:all:"])
+        .args(requirements);
     util::run(interpreter.library_env(&mut pip))
 }
 
@@ -422,6 +469,20 @@ fn start(
                 .args(["--log-level", "warning", "--bind"])
                 .arg(addr.to_string())
                 .arg("--pythonpath")
+                .arg(apps_dir)
+                .arg(spec);
+            cmd
+        }
+        ServerKind::Granian { venv, threads } => {
+            let mut cmd = Command::new(venv.join("bin").join("python"));
+            cmd.args(["-m", "granian", "--interface", "wsgi"])
+                .args(["--workers", "1", "--blocking-threads"])
+                .arg(threads.to_string())
+                .args(["--log-level", "warning", "--host"])
+                .arg(addr.ip().to_string())
+                .arg("--port")
+                .arg(addr.port().to_string())
+                .arg("--working-dir")
                 .arg(apps_dir)
                 .arg(spec);
             cmd

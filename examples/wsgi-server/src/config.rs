@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::access_log::AccessLogFormat;
 use crate::listener::Bind;
 use crate::wsgi::TrustedProxies;
 
@@ -61,6 +62,13 @@ options:
   --max-requests-jitter N  adds a random 0..=N to each process's
                            --max-requests, so they do not restart together
   --access-log             log one line per request
+  --access-log-format FMT  the access log's line (implies --access-log), in
+                           gunicorn's atoms: %(h)s client, %(r)s request
+                           line, %(m)s method, %(U)s path, %(q)s query,
+                           %(H)s protocol, %(s)s status, %(b)s bytes,
+                           %(M)s milliseconds, %(L)s seconds, %(p)s pid,
+                           %({Header}i)s a request header, %% a `%`
+                           (default: %(h)s \"%(r)s\" %(s)s %(b)s %(M)sms)
   -h, --help               print this help";
 
 /// How to run the server.
@@ -91,7 +99,8 @@ pub struct Config {
     /// Requests after which a supervised process is recycled (0: never).
     pub max_requests: u64,
     pub max_requests_jitter: u64,
-    pub access_log: bool,
+    /// The access log's format, if there is one.
+    pub access_log: Option<AccessLogFormat>,
 }
 
 /// How long the server waits on a client.
@@ -160,7 +169,7 @@ impl Config {
             processes: 0,
             max_requests: 0,
             max_requests_jitter: 0,
-            access_log: false,
+            access_log: None,
         }
     }
 
@@ -230,7 +239,14 @@ impl Config {
                 "--processes" => config.processes = count(&flag, &value()?)?,
                 "--max-requests" => config.max_requests = count(&flag, &value()?)?,
                 "--max-requests-jitter" => config.max_requests_jitter = count(&flag, &value()?)?,
-                "--access-log" => config.access_log = true,
+                "--access-log" => {
+                    config
+                        .access_log
+                        .get_or_insert_with(AccessLogFormat::default);
+                }
+                "--access-log-format" => {
+                    config.access_log = Some(AccessLogFormat::parse(&value()?)?);
+                }
                 other => return Err(format!("unknown option `{other}`")),
             }
         }
@@ -303,7 +319,11 @@ mod tests {
         assert_eq!((config.io_threads, config.backlog), (3, 7));
         assert_eq!(config.script_name, "/api");
         assert_eq!(config.graceful_timeout, Duration::from_millis(1500));
-        assert!(config.access_log);
+        assert_eq!(config.access_log, Some(AccessLogFormat::default()));
+        let formatted = parse("--app a --access-log-format %(s)s --access-log")
+            .unwrap()
+            .unwrap();
+        assert_eq!(formatted.access_log, AccessLogFormat::parse("%(s)s").ok());
         assert_eq!(
             config.timeouts,
             Timeouts {

@@ -33,6 +33,7 @@
 //! # }
 //! ```
 
+pub mod access_log;
 pub mod app;
 pub mod body;
 pub mod config;

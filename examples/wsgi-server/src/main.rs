@@ -78,7 +78,7 @@ fn run(config: &Config, inherited: Option<Vec<StdListener>>) -> Result<(), Strin
         .map_err(|err| format!("cannot start the I/O runtime: {err}"))?;
     let options = ServeOptions {
         script_name: config.script_name.clone(),
-        access_log: config.access_log,
+        access_log: config.access_log.clone(),
         multiprocess: supervised,
         trusted_proxies: config.trusted_proxies.clone(),
         graceful_timeout: config.graceful_timeout,

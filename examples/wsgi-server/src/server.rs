@@ -20,6 +20,7 @@ use pyo3_ft::prelude::*;
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 use tokio::task::JoinSet;
 
+use crate::access_log::{AccessLogFormat, Finished};
 use crate::body::{BodyError, ResponseBody};
 use crate::config::{Limits, Timeouts};
 use crate::counters::Counters;
@@ -33,7 +34,7 @@ pub struct ServeOptions {
     /// `SCRIPT_NAME` (empty for the root).
     pub script_name: String,
     /// Log a line per request.
-    pub access_log: bool,
+    pub access_log: Option<AccessLogFormat>,
     /// Other processes serve the same application (`wsgi.multiprocess`).
     pub multiprocess: bool,
     /// The peers whose `X-Forwarded-For`/`-Proto` are believed.
@@ -54,7 +55,7 @@ impl Default for ServeOptions {
     fn default() -> Self {
         ServeOptions {
             script_name: String::new(),
-            access_log: false,
+            access_log: None,
             multiprocess: false,
             trusted_proxies: TrustedProxies::default(),
             graceful_timeout: Duration::from_secs(30),
@@ -78,8 +79,9 @@ struct Context {
     in_flight: Arc<InFlight>,
     /// Requests handed to the application so far.
     started: AtomicU64,
-    /// Notified when `options.max_requests` requests have started.
-    recycle: Notify,
+    /// Set once no more connections are to be accepted: at shutdown, or
+    /// when `options.max_requests` requests have started.
+    stop_accepting: watch::Sender<bool>,
 }
 
 /// What [`serve`] reports when it returns.
@@ -123,22 +125,24 @@ pub async fn serve(
         counters: Arc::default(),
         in_flight: Arc::default(),
         started: AtomicU64::new(0),
-        recycle: Notify::new(),
+        stop_accepting: watch::Sender::new(false),
     });
     let (stop, stopping) = watch::channel(false);
     let (accepted_sender, mut incoming) = mpsc::channel(ACCEPT_QUEUE);
     let mut acceptors = JoinSet::new();
     for listener in listeners {
-        acceptors.spawn(accept_loop(listener, accepted_sender.clone()));
+        let stop = context.stop_accepting.subscribe();
+        acceptors.spawn(accept_loop(listener, accepted_sender.clone(), stop));
     }
     drop(accepted_sender);
+    let mut recycled = context.stop_accepting.subscribe();
     let mut connections = JoinSet::new();
     let mut accepted = 0u64;
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         tokio::select! {
             () = &mut shutdown => break,
-            () = context.recycle.notified() => {
+            _ = recycled.wait_for(|stop| *stop) => {
                 crate::info!(
                     "served {} request(s) (--max-requests): stopping to be replaced",
                     context.options.max_requests
@@ -152,12 +156,15 @@ pub async fn serve(
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }
     }
-    // Closes the listening sockets; what they accepted meanwhile is served.
-    acceptors.shutdown().await;
-    while let Ok(stream) = incoming.try_recv() {
+    // The acceptors stop and close the listening sockets; what they
+    // accepted is served. (A connection still in the kernel's queue of a
+    // socket shared with other processes stays there for them.)
+    context.stop_accepting.send_replace(true);
+    while let Some(stream) = incoming.recv().await {
         accepted += 1;
         connections.spawn(connection(stream, Arc::clone(&context), stopping.clone()));
     }
+    while acceptors.join_next().await.is_some() {}
     crate::info!(
         "shutting down: finishing {} open connection(s)",
         connections.len()
@@ -188,11 +195,21 @@ pub async fn serve(
 /// Connections accepted but not yet taken by the serving loop.
 const ACCEPT_QUEUE: usize = 64;
 
-/// Accepts connections on `listener` and passes them on, until the
-/// receiver is gone or the task is aborted (which closes the listener).
-async fn accept_loop(listener: Listener, accepted: mpsc::Sender<Accepted>) {
+/// Accepts connections on `listener` and passes them on, until `stop` is
+/// set (then it closes the listener without dropping a connection it took)
+/// or the receiver is gone.
+async fn accept_loop(
+    listener: Listener,
+    accepted: mpsc::Sender<Accepted>,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
-        match listener.accept().await {
+        let incoming = tokio::select! {
+            biased;
+            _ = stop.wait_for(|stop| *stop) => return,
+            incoming = listener.accept() => incoming,
+        };
+        match incoming {
             Ok(stream) => {
                 if accepted.send(stream).await.is_err() {
                     return;
@@ -309,7 +326,11 @@ async fn handle(
     let ticket = context
         .in_flight
         .enter(format!("{label} from {}", PeerName(peer)));
-    let access_log = context.options.access_log;
+    let access = context
+        .options
+        .access_log
+        .as_ref()
+        .map(|format| format.capture(&parts, PeerName(peer)));
     let request = Request {
         method: parts.method,
         uri: parts.uri,
@@ -322,19 +343,17 @@ async fn handle(
     };
     let (head_sender, head) = oneshot::channel();
     let job_context = Arc::clone(&context);
-    let job_label = access_log.then(|| label.clone());
     let job = context.executor.submit(move |py| {
         let _ticket = ticket;
         let context = job_context;
         let outcome = wsgi::call(py, &context.app, request, &context.settings, head_sender);
-        if let Some(label) = job_label {
-            crate::info!(
-                "{} \"{label}\" {} {} {:.1}ms",
-                PeerName(peer),
-                outcome.status,
-                outcome.body_bytes,
-                started.elapsed().as_secs_f64() * 1e3
-            );
+        if let (Some(format), Some(captured)) = (&context.options.access_log, access) {
+            let finished = Finished {
+                status: outcome.status,
+                body_bytes: outcome.body_bytes,
+                took: started.elapsed(),
+            };
+            crate::info!("{}", format.render(&captured, finished));
         }
         context.counters.record(outcome.verdict);
         Ok(())
@@ -351,10 +370,16 @@ fn refuse(
 ) -> Option<Response<ResponseBody>> {
     let (method, uri) = (&parts.method, &parts.uri);
     if !wsgi::is_mounted(uri.path(), &context.settings.script_name) {
-        if context.options.access_log {
+        if let Some(format) = &context.options.access_log {
+            let captured = format.capture(parts, PeerName(peer));
+            let finished = Finished {
+                status: 404,
+                body_bytes: 10,
+                took: Duration::ZERO,
+            };
             crate::info!(
-                "{} \"{method} {uri}\" 404 outside --script-name",
-                PeerName(peer)
+                "{} (outside --script-name)",
+                format.render(&captured, finished)
             );
         }
         return Some(simple(StatusCode::NOT_FOUND, "Not Found\n"));
@@ -429,13 +454,13 @@ async fn await_head(
 }
 
 impl Context {
-    /// Counts a request handed to the application, and starts the
-    /// recycling at the `max_requests`th (counted at the start, so that no
-    /// new connection is accepted after it).
+    /// Counts a request handed to the application, and stops accepting at
+    /// the `max_requests`th: at once, before its response goes out, so that
+    /// a client's next connection waits for the next process.
     fn count_start(&self) {
         let started = self.started.fetch_add(1, Ordering::Relaxed) + 1;
         if started == self.options.max_requests {
-            self.recycle.notify_one();
+            self.stop_accepting.send_replace(true);
         }
     }
 }

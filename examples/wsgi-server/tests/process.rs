@@ -319,7 +319,7 @@ fn max_requests_recycles_a_supervised_process() {
 }
 
 #[test]
-fn serves_several_binds_including_a_unix_socket() {
+fn serves_several_binds_including_a_unix_socket_with_an_access_log() {
     let socket = std::env::temp_dir().join(format!("wsgi-server-test-{}.sock", std::process::id()));
     let unix_bind = format!("unix:{}", socket.display());
     let apps = apps_dir();
@@ -331,6 +331,8 @@ fn serves_several_binds_including_a_unix_socket() {
         "--bind=127.0.0.1:0",
         "--bind",
         &unix_bind,
+        "--access-log-format",
+        "%(m)s %(U)s %(s)s %(b)s via %(H)s, %({Host}i)s",
     ]);
     let serving = server.wait_for("serving plain_app:app on http://");
     assert!(
@@ -344,6 +346,7 @@ fn serves_several_binds_including_a_unix_socket() {
         .unwrap()
         .to_owned();
     assert_eq!(body_of(&addr, "/hello"), "Hello, world!\n");
+    server.wait_for("GET /hello 200 14 via HTTP/1.1, x");
 
     let mut stream = std::os::unix::net::UnixStream::connect(&socket).unwrap();
     stream.set_read_timeout(Some(LIMIT)).unwrap();
