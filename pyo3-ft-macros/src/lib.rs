@@ -151,3 +151,12 @@ pub fn pymethods(attr: TokenStream, item: TokenStream) -> TokenStream {
         Ok(expand::methods::expand(&model, &item))
     })())
 }
+
+/// Registers a `#[pymodule]` as a built-in module of the interpreter this
+/// program embeds, importable by its name from any thread once it starts.
+/// See the `pyo3_ft` crate.
+#[proc_macro]
+pub fn append_to_inittab(input: TokenStream) -> TokenStream {
+    let module = parse_macro_input!(input as syn::Path);
+    into_tokens(expand::inittab::expand(&module))
+}

@@ -16,6 +16,8 @@
 //! ```
 
 pub mod conversion;
+#[cfg(feature = "embed")]
+pub mod embed;
 pub mod err;
 pub mod exceptions;
 #[cfg(feature = "executor")]
@@ -40,6 +42,38 @@ pub use instance::{Borrowed, Bound, Py};
 pub use python::{AttachError, Python, Ungil};
 
 pub use pyo3_ft_macros::{pyclass, pyfunction, pymethods, pymodule};
+
+/// Registers a `#[pymodule]` of this program as a built-in module of the
+/// interpreter it embeds (`PyImport_AppendInittab`), so that scripts on any
+/// thread can `import` it by name. Feature `embed`.
+///
+/// Name the module by its path; the path's last segment must be the
+/// module's Python name (the function's name, or its `#[pyo3(name = ...)]`).
+/// Call it before the interpreter starts. It evaluates to
+/// `Result<(), `[`EmbedError`](embed::EmbedError)`>`:
+/// [`EmbedError::AlreadyStarted`](embed::EmbedError::AlreadyStarted) once
+/// the interpreter runs.
+///
+/// ```
+/// use pyo3_ft::prelude::*;
+///
+/// mod api {
+///     use pyo3_ft::prelude::*;
+///
+///     #[pymodule]
+///     pub fn host_api(m: &Bound<'_, PyModule>) -> PyResult<()> {
+///         m.add("version", 3)
+///     }
+/// }
+///
+/// pyo3_ft::append_to_inittab!(api::host_api)?;
+/// let version: i64 = Python::attach(|py| py.import("host_api")?.getattr("version")?.extract())?;
+/// assert_eq!(version, 3);
+/// assert!(pyo3_ft::append_to_inittab!(api::host_api).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "embed")]
+pub use pyo3_ft_macros::append_to_inittab;
 
 /// Derives [`FromPyObject`](trait@FromPyObject): extracts a struct or enum
 /// from a Python object, field by field.

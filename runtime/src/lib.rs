@@ -6,6 +6,8 @@
 //! - [`thread_state`]: attaching Rust threads to the interpreter, with one
 //!   persistent `PyThreadState` per thread.
 //! - [`lifecycle`]: when threads may no longer attach (finalization).
+//! - `embed` (feature `embed`): configuring, starting and finalizing the
+//!   interpreter of an embedding program, on its dedicated main thread.
 //! - [`build_info`]: what the build script found.
 //!
 //! Most users want the safe API of the `pyo3-ft` crate instead.
@@ -14,6 +16,8 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod build_info;
+#[cfg(feature = "embed")]
+pub mod embed;
 pub mod ffi;
 pub mod lifecycle;
 pub mod thread_id;

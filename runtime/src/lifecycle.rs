@@ -43,6 +43,9 @@ pub enum AttachError {
     /// The garbage collector is running a `__traverse__` on this thread,
     /// which may only report references.
     InTraverse,
+    /// This program's explicit start of the interpreter failed (the start
+    /// returned the reason), so there is none to attach to.
+    StartFailed,
 }
 
 impl fmt::Display for AttachError {
@@ -58,6 +61,9 @@ impl fmt::Display for AttachError {
             AttachError::InTraverse => {
                 "cannot attach to the Python interpreter inside __traverse__: the garbage \
                  collector is running, and __traverse__ may only visit references"
+            }
+            AttachError::StartFailed => {
+                "cannot attach to the Python interpreter: this program's start of it failed"
             }
         })
     }

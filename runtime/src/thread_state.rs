@@ -226,45 +226,14 @@ fn initialize() -> Result<(), AttachError> {
 /// Initializes an embedded interpreter once, leaving no thread attached.
 ///
 /// Initialization runs on a dedicated thread that keeps the interpreter's
-/// main thread state, parked, for the life of the process. Had the first
-/// thread to attach initialized it itself, and then exited, the main
-/// thread state would be stranded: objects it owned would keep routing
-/// other threads' reference releases to a thread that is gone.
+/// main thread state, parked, for the life of the interpreter (see
+/// [`embed`](crate::embed)). Had the first thread to attach initialized it
+/// itself, and then exited, the main thread state would be stranded:
+/// objects it owned would keep routing other threads' reference releases
+/// to a thread that is gone.
 #[cfg(feature = "embed")]
 fn initialize() -> Result<(), AttachError> {
-    static INIT: std::sync::Once = std::sync::Once::new();
-    let mut started = false;
-    INIT.call_once(|| {
-        started = true;
-        let (done, initialized) = std::sync::mpsc::channel();
-        std::thread::Builder::new()
-            .name("pyo3-ft-main".to_owned())
-            .spawn(move || {
-                // SAFETY: nothing initialized the interpreter and the `Once`
-                // keeps other threads out; `Py_InitializeEx` attaches the
-                // main thread state to this thread, which parks it for good.
-                unsafe {
-                    ffi::Py_InitializeEx(0);
-                    ffi::PyEval_SaveThread();
-                }
-                lifecycle::note_initialized();
-                let _ = done.send(());
-                loop {
-                    std::thread::park();
-                }
-            })
-            .expect("cannot spawn the interpreter's main thread");
-        initialized
-            .recv()
-            .expect("the interpreter's main thread died while initializing it");
-    });
-    // Another thread initialized it meanwhile, or it has come and gone.
-    // SAFETY: `Py_IsInitialized` may be called at any time.
-    if started || unsafe { ffi::Py_IsInitialized() } != 0 {
-        Ok(())
-    } else {
-        Err(AttachError::Finalizing)
-    }
+    crate::embed::start_implicit()
 }
 
 /// Runs `f` with the current thread detached, then re-attaches it, also

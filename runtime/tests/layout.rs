@@ -54,6 +54,7 @@ const AREAS: &[&str] = &[
     "slots",
     "init",
     "datetime",
+    "config",
 ];
 
 /// What `layout.c` printed: area, then key, then value.
@@ -560,6 +561,135 @@ fn datetime_layout() {
         Time_FromTimeAndFold,
     });
     check("datetime", [instances.concat(), capi].concat());
+}
+
+/// PEP 587 configuration: `PyStatus` is returned by value and `PyConfig`
+/// written field by field; the version- and build-specific fields are
+/// checked where the headers have them.
+#[test]
+fn config_layout() {
+    // The field rows of a `layout!` (without its struct's size and alignment).
+    #[cfg_attr(not(any(Py_GIL_DISABLED, Py_3_14)), allow(unused_variables))]
+    let fields = |rows: Vec<Row>| rows[2..].to_vec();
+    let pystatus = layout!(PyStatus {
+        _type,
+        func,
+        err_msg,
+        exitcode,
+    });
+    let pywidestringlist = layout!(PyWideStringList { length, items });
+    let pypreconfig = layout!(PyPreConfig {
+        _config_init,
+        parse_argv,
+        isolated,
+        use_environment,
+        configure_locale,
+        coerce_c_locale,
+        coerce_c_locale_warn,
+        utf8_mode,
+        dev_mode,
+        allocator,
+    });
+    #[allow(unused_mut)] // no version-specific field on 3.13 GIL builds
+    let mut pyconfig = layout!(PyConfig {
+        _config_init,
+        isolated,
+        use_environment,
+        dev_mode,
+        install_signal_handlers,
+        use_hash_seed,
+        hash_seed,
+        faulthandler,
+        tracemalloc,
+        perf_profiling,
+        import_time,
+        code_debug_ranges,
+        show_ref_count,
+        dump_refs,
+        dump_refs_file,
+        malloc_stats,
+        filesystem_encoding,
+        filesystem_errors,
+        pycache_prefix,
+        parse_argv,
+        orig_argv,
+        argv,
+        xoptions,
+        warnoptions,
+        site_import,
+        bytes_warning,
+        warn_default_encoding,
+        inspect,
+        interactive,
+        optimization_level,
+        parser_debug,
+        write_bytecode,
+        verbose,
+        quiet,
+        user_site_directory,
+        configure_c_stdio,
+        buffered_stdio,
+        stdio_encoding,
+        stdio_errors,
+        check_hash_pycs_mode,
+        use_frozen_modules,
+        safe_path,
+        int_max_str_digits,
+        cpu_count,
+        pathconfig_warnings,
+        program_name,
+        pythonpath_env,
+        home,
+        platlibdir,
+        module_search_paths_set,
+        module_search_paths,
+        stdlib_dir,
+        executable,
+        base_executable,
+        prefix,
+        base_prefix,
+        exec_prefix,
+        base_exec_prefix,
+        skip_source_first_line,
+        run_command,
+        run_module,
+        run_filename,
+        sys_path_0,
+        _install_importlib,
+        _init_main,
+        _is_python_build,
+    });
+    #[cfg(Py_3_14)]
+    pyconfig.extend(fields(layout!(PyConfig { remote_debug })));
+    #[cfg(Py_3_15)]
+    pyconfig.extend(fields(layout!(PyConfig { pymalloc_hugepages })));
+    #[cfg(Py_3_14)]
+    pyconfig.extend(fields(layout!(PyConfig {
+        thread_inherit_context
+    })));
+    #[cfg(Py_3_14)]
+    pyconfig.extend(fields(layout!(PyConfig {
+        context_aware_warnings
+    })));
+    #[cfg(all(Py_3_14, target_vendor = "apple"))]
+    pyconfig.extend(fields(layout!(PyConfig { use_system_logger })));
+    #[cfg(Py_GIL_DISABLED)]
+    pyconfig.extend(fields(layout!(PyConfig { enable_gil })));
+    #[cfg(all(Py_GIL_DISABLED, Py_3_14))]
+    pyconfig.extend(fields(layout!(PyConfig { tlbc_enabled })));
+    #[cfg(Py_3_15)]
+    pyconfig.extend(fields(layout!(PyConfig { lazy_imports })));
+    check(
+        "config",
+        [
+            pystatus,
+            pywidestringlist,
+            pypreconfig,
+            pyconfig,
+            consts![_PyStatus_TYPE_OK, _PyStatus_TYPE_ERROR, _PyStatus_TYPE_EXIT],
+        ]
+        .concat(),
+    );
 }
 
 #[test]

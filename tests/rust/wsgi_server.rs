@@ -905,6 +905,19 @@ async fn a_response_never_exceeds_its_content_length() {
             String::from_utf8_lossy(rest)
         );
     }
+    // HEAD answers have no body, whatever the application yields.
+    let reply = raw(
+        server.addr,
+        b"HEAD /cafe HTTP/1.1\r\nHost: x\r\n\r\nHEAD /short HTTP/1.1\r\nHost: x\r\n\r\n\
+          HEAD /stream HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(reply.matches("HTTP/1.1 200 OK\r\n").count(), 4, "{reply}");
+    assert!(reply.ends_with("\r\n\r\nHello, world!\n"), "{reply}");
+    assert!(
+        !reply.contains("caf") && !reply.contains("short"),
+        "{reply}"
+    );
     let report = server.stop().await;
     assert_eq!(
         report.counters.application_errors(),

@@ -68,7 +68,7 @@ impl Default for ServeOptions {
 }
 
 struct Context {
-    app: Arc<Py<PyAny>>,
+    app: Py<PyAny>,
     executor: Arc<Executor>,
     /// What every application call is told.
     settings: wsgi::Settings,
@@ -113,7 +113,7 @@ pub async fn serve(
 ) -> io::Result<ServeReport> {
     let graceful_timeout = options.graceful_timeout;
     let context = Arc::new(Context {
-        app: Arc::new(app),
+        app,
         executor,
         settings: wsgi::Settings {
             script_name: options.script_name.clone(),
@@ -171,18 +171,7 @@ pub async fn serve(
     );
     let _ = stop.send(true);
     let deadline = Instant::now() + graceful_timeout;
-    let drained = tokio::time::timeout(graceful_timeout, async {
-        while connections.join_next().await.is_some() {}
-    })
-    .await;
-    let aborted = if drained.is_err() {
-        let left = connections.len();
-        crate::warn!("graceful timeout: closing {left} connection(s) with requests still running");
-        connections.shutdown().await;
-        left
-    } else {
-        0
-    };
+    let aborted = drain(connections, graceful_timeout).await;
     Ok(ServeReport {
         connections: accepted,
         aborted,
@@ -190,6 +179,22 @@ pub async fn serve(
         deadline,
         in_flight: Arc::clone(&context.in_flight),
     })
+}
+
+/// Waits for `connections` to finish their requests, at most `limit`; then
+/// closes the rest and returns how many there were.
+async fn drain(mut connections: JoinSet<()>, limit: Duration) -> usize {
+    let drained = tokio::time::timeout(limit, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_ok() {
+        return 0;
+    }
+    let left = connections.len();
+    crate::warn!("graceful timeout: closing {left} connection(s) with requests still running");
+    connections.shutdown().await;
+    left
 }
 
 /// Connections accepted but not yet taken by the serving loop.

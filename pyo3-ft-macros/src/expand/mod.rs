@@ -7,6 +7,7 @@ pub mod class;
 pub mod derive;
 pub mod enums;
 pub mod function;
+pub mod inittab;
 pub mod methods;
 pub mod module;
 pub mod operators;

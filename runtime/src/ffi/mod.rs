@@ -14,6 +14,7 @@
 
 mod abstract_;
 mod builtins;
+mod config;
 mod containers;
 mod critical_section;
 mod datetime;
@@ -29,6 +30,7 @@ mod typeobj;
 
 pub use abstract_::*;
 pub use builtins::*;
+pub use config::*;
 pub use containers::*;
 pub use critical_section::*;
 pub use datetime::*;

@@ -486,6 +486,126 @@ static void datetime_capi(void)
     FIELD(PyDateTime_CAPI, Time_FromTimeAndFold);
 }
 
+/* PEP 587 configuration (`cpython/initconfig.h`): `PyStatus` is returned
+ * by value and `PyConfig` is written field by field, so both must match. */
+static void config(void)
+{
+    area = "config";
+    STRUCT(PyStatus);
+    FIELD(PyStatus, _type);
+    FIELD(PyStatus, func);
+    FIELD(PyStatus, err_msg);
+    FIELD(PyStatus, exitcode);
+    STRUCT(PyWideStringList);
+    FIELD(PyWideStringList, length);
+    FIELD(PyWideStringList, items);
+    STRUCT(PyPreConfig);
+    FIELD(PyPreConfig, _config_init);
+    FIELD(PyPreConfig, parse_argv);
+    FIELD(PyPreConfig, isolated);
+    FIELD(PyPreConfig, use_environment);
+    FIELD(PyPreConfig, configure_locale);
+    FIELD(PyPreConfig, coerce_c_locale);
+    FIELD(PyPreConfig, coerce_c_locale_warn);
+    FIELD(PyPreConfig, utf8_mode);
+    FIELD(PyPreConfig, dev_mode);
+    FIELD(PyPreConfig, allocator);
+    STRUCT(PyConfig);
+    FIELD(PyConfig, _config_init);
+    FIELD(PyConfig, isolated);
+    FIELD(PyConfig, use_environment);
+    FIELD(PyConfig, dev_mode);
+    FIELD(PyConfig, install_signal_handlers);
+    FIELD(PyConfig, use_hash_seed);
+    FIELD(PyConfig, hash_seed);
+    FIELD(PyConfig, faulthandler);
+    FIELD(PyConfig, tracemalloc);
+    FIELD(PyConfig, perf_profiling);
+#if PY_VERSION_HEX >= 0x030E0000
+    FIELD(PyConfig, remote_debug);
+#endif
+    FIELD(PyConfig, import_time);
+    FIELD(PyConfig, code_debug_ranges);
+    FIELD(PyConfig, show_ref_count);
+    FIELD(PyConfig, dump_refs);
+    FIELD(PyConfig, dump_refs_file);
+    FIELD(PyConfig, malloc_stats);
+#if PY_VERSION_HEX >= 0x030F0000
+    FIELD(PyConfig, pymalloc_hugepages);
+#endif
+    FIELD(PyConfig, filesystem_encoding);
+    FIELD(PyConfig, filesystem_errors);
+    FIELD(PyConfig, pycache_prefix);
+    FIELD(PyConfig, parse_argv);
+    FIELD(PyConfig, orig_argv);
+    FIELD(PyConfig, argv);
+    FIELD(PyConfig, xoptions);
+    FIELD(PyConfig, warnoptions);
+    FIELD(PyConfig, site_import);
+    FIELD(PyConfig, bytes_warning);
+    FIELD(PyConfig, warn_default_encoding);
+    FIELD(PyConfig, inspect);
+    FIELD(PyConfig, interactive);
+    FIELD(PyConfig, optimization_level);
+    FIELD(PyConfig, parser_debug);
+    FIELD(PyConfig, write_bytecode);
+    FIELD(PyConfig, verbose);
+    FIELD(PyConfig, quiet);
+    FIELD(PyConfig, user_site_directory);
+    FIELD(PyConfig, configure_c_stdio);
+    FIELD(PyConfig, buffered_stdio);
+    FIELD(PyConfig, stdio_encoding);
+    FIELD(PyConfig, stdio_errors);
+    FIELD(PyConfig, check_hash_pycs_mode);
+    FIELD(PyConfig, use_frozen_modules);
+    FIELD(PyConfig, safe_path);
+    FIELD(PyConfig, int_max_str_digits);
+#if PY_VERSION_HEX >= 0x030E0000
+    FIELD(PyConfig, thread_inherit_context);
+#endif
+#if PY_VERSION_HEX >= 0x030E0000
+    FIELD(PyConfig, context_aware_warnings);
+#endif
+#if defined(__APPLE__) && PY_VERSION_HEX >= 0x030E0000
+    FIELD(PyConfig, use_system_logger);
+#endif
+    FIELD(PyConfig, cpu_count);
+#if defined(Py_GIL_DISABLED)
+    FIELD(PyConfig, enable_gil);
+#endif
+#if defined(Py_GIL_DISABLED) && PY_VERSION_HEX >= 0x030E0000
+    FIELD(PyConfig, tlbc_enabled);
+#endif
+#if PY_VERSION_HEX >= 0x030F0000
+    FIELD(PyConfig, lazy_imports);
+#endif
+    FIELD(PyConfig, pathconfig_warnings);
+    FIELD(PyConfig, program_name);
+    FIELD(PyConfig, pythonpath_env);
+    FIELD(PyConfig, home);
+    FIELD(PyConfig, platlibdir);
+    FIELD(PyConfig, module_search_paths_set);
+    FIELD(PyConfig, module_search_paths);
+    FIELD(PyConfig, stdlib_dir);
+    FIELD(PyConfig, executable);
+    FIELD(PyConfig, base_executable);
+    FIELD(PyConfig, prefix);
+    FIELD(PyConfig, base_prefix);
+    FIELD(PyConfig, exec_prefix);
+    FIELD(PyConfig, base_exec_prefix);
+    FIELD(PyConfig, skip_source_first_line);
+    FIELD(PyConfig, run_command);
+    FIELD(PyConfig, run_module);
+    FIELD(PyConfig, run_filename);
+    FIELD(PyConfig, sys_path_0);
+    FIELD(PyConfig, _install_importlib);
+    FIELD(PyConfig, _init_main);
+    FIELD(PyConfig, _is_python_build);
+    ICONST(_PyStatus_TYPE_OK);
+    ICONST(_PyStatus_TYPE_ERROR);
+    ICONST(_PyStatus_TYPE_EXIT);
+}
+
 int main(void)
 {
     object();
@@ -497,5 +617,6 @@ int main(void)
     slots();
     initializers();
     datetime_capi();
+    config();
     return 0;
 }

@@ -243,22 +243,40 @@ impl StartResponse {
 }
 
 impl State {
-    /// The length the pending head declares for the body, unless the
-    /// response has no body whatever it declares.
-    fn declared_length(&self) -> Option<u64> {
-        let pending = self.pending.as_ref()?;
+    /// Whether the pending response has no body, whatever the application
+    /// yields and its `Content-Length` says: the answer to a HEAD, a 1xx,
+    /// 204 or 304.
+    fn bodiless(&self) -> bool {
+        let Some(pending) = self.pending.as_ref() else {
+            return false;
+        };
         let status = pending.status;
-        let bodiless = self.head_request
+        self.head_request
             || status.is_informational()
             || status == StatusCode::NO_CONTENT
-            || status == StatusCode::NOT_MODIFIED;
-        pending.content_length.filter(|_| !bodiless)
+            || status == StatusCode::NOT_MODIFIED
+    }
+
+    /// Starts counting the body against the pending head's length.
+    fn start_body(&mut self) {
+        let declared = self.pending.as_ref().and_then(|p| p.content_length);
+        self.length = BodyLength::new(declared);
+    }
+
+    /// Sends the pending head alone; what the application yields is
+    /// dropped.
+    fn send_bodiless(&mut self) -> PyResult<Sent> {
+        self.length = BodyLength::new(None);
+        self.send_head(ResponseBody::full(Bytes::new()), Phase::Complete)
     }
 
     /// Sends the head with `data` as the whole body: cut off if it is
     /// short of the declared length, cut down if it is longer.
     fn send_whole(&mut self, data: Bytes) -> PyResult<Sent> {
-        self.length = BodyLength::new(self.declared_length());
+        if self.bodiless() {
+            return self.send_bodiless();
+        }
+        self.start_body();
         let data = self.length.admit(data);
         let body = if self.length.is_short() {
             ResponseBody::cut(data, SHORT_BODY)
@@ -272,7 +290,10 @@ impl State {
     /// more: all at once if `data` is the whole declared length, else as
     /// the start of a stream.
     fn send_first(&mut self, data: Bytes) -> PyResult<Sent> {
-        self.length = BodyLength::new(self.declared_length());
+        if self.bodiless() {
+            return self.send_bodiless();
+        }
+        self.start_body();
         let data = self.length.admit(data);
         if self.length.reached() {
             return self.send_head(ResponseBody::full(data), Phase::Complete);
