@@ -1,12 +1,14 @@
 //! The three storage models of a `#[pyclass]` value.
 
-use std::cell::{RefCell, UnsafeCell};
+use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+use pyo3_ft_runtime::thread_id;
 
 use crate::err::{PyErr, PyResult};
 use crate::exceptions::PyRuntimeError;
 use crate::python::Python;
+use crate::sync::deadlock::{self, Mode, Owner, SharedHold, Want};
 use crate::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// Where a class's Rust value lives inside the Python object, and how
@@ -89,64 +91,21 @@ unsafe impl<T> ClassStorage<T> for Frozen<T> {
     }
 
     unsafe fn drop_in_place(this: *mut Self, _class: &'static str) {
-        std::ptr::drop_in_place(this);
+        // SAFETY: the caller's contract: `this` is initialized and unused
+        // from now on.
+        unsafe { std::ptr::drop_in_place(this) };
     }
 }
 
 /// `#[pyclass(mutable)]`: the value sits behind a framework `RwLock`.
 /// Contention waits detached; re-entry on one thread that would deadlock
-/// raises `RuntimeError` instead.
+/// raises `RuntimeError` instead, and so does a wait that would close a
+/// cycle of waits across objects and threads (the detector is in
+/// `sync/deadlock.rs`).
 pub struct Mutable<T> {
     lock: RwLock<T>,
-    /// The thread holding the lock exclusively, or 0.
-    writer: AtomicUsize,
-    /// The method that holds it exclusively: written and read only by the
-    /// `writer` thread.
-    writer_method: UnsafeCell<&'static str>,
-}
-
-mod held {
-    //! The `mutable` objects this thread holds shared, so that asking for
-    //! them exclusively on the same thread is an error, not a deadlock.
-    //! (Exclusive holders are recorded in the object itself.)
-
-    use std::cell::RefCell;
-
-    /// One shared borrow held by this thread.
-    struct Held {
-        address: usize,
-        method: &'static str,
-    }
-
-    thread_local! {
-        static HELD: RefCell<Vec<Held>> = const { RefCell::new(Vec::new()) };
-    }
-
-    /// The method holding a shared borrow of `address` on this thread.
-    pub fn find(address: usize) -> Option<&'static str> {
-        HELD.with_borrow(|held| held.iter().find(|h| h.address == address).map(|h| h.method))
-    }
-
-    /// Records a shared borrow until the returned token drops.
-    pub fn push(address: usize, method: &'static str) -> Token {
-        HELD.with_borrow_mut(|held| held.push(Held { address, method }));
-        Token { address }
-    }
-
-    /// Removes its record when dropped.
-    pub struct Token {
-        address: usize,
-    }
-
-    impl Drop for Token {
-        fn drop(&mut self) {
-            HELD.with_borrow_mut(|held| {
-                if let Some(i) = held.iter().rposition(|h| h.address == self.address) {
-                    held.remove(i);
-                }
-            });
-        }
-    }
+    /// The thread holding the lock exclusively, and in which method.
+    owner: Owner,
 }
 
 /// The `RuntimeError` for a re-entrant borrow.
@@ -164,7 +123,7 @@ fn reentry_error(method: &'static str, holder: &'static str, exclusive: bool) ->
 /// Shared borrow of a `mutable` class.
 pub struct MutableRef<'a, T> {
     guard: RwLockReadGuard<'a, T>,
-    _held: held::Token,
+    _held: SharedHold,
 }
 
 impl<T> Deref for MutableRef<'_, T> {
@@ -178,13 +137,13 @@ impl<T> Deref for MutableRef<'_, T> {
 /// Exclusive borrow of a `mutable` class.
 pub struct MutableRefMut<'a, T> {
     guard: RwLockWriteGuard<'a, T>,
-    writer: &'a AtomicUsize,
+    owner: &'a Owner,
 }
 
 impl<T> Drop for MutableRefMut<'_, T> {
     fn drop(&mut self) {
         // Cleared before the guard (a field) unlocks.
-        self.writer.store(0, Ordering::Relaxed);
+        self.owner.clear();
     }
 }
 
@@ -203,39 +162,43 @@ impl<T> DerefMut for MutableRefMut<'_, T> {
 }
 
 impl<T> Mutable<T> {
-    fn address(&self) -> usize {
-        self as *const Self as usize
-    }
-
-    /// The method holding the lock exclusively, if this thread holds it.
-    fn held_exclusively_here(&self) -> Option<&'static str> {
-        let here = pyo3_ft_runtime::thread_id::current();
-        // SAFETY: `writer_method` is only accessed by the thread recorded in
-        // `writer`, which is this one.
-        (self.writer.load(Ordering::Relaxed) == here).then(|| unsafe { *self.writer_method.get() })
-    }
-
     /// Records this thread as the exclusive holder.
     fn exclusive<'a>(
         &'a self,
         guard: RwLockWriteGuard<'a, T>,
         method: &'static str,
     ) -> MutableRefMut<'a, T> {
-        // SAFETY: this thread holds the lock exclusively, so no other thread
-        // is the recorded writer or reads `writer_method`.
-        unsafe { *self.writer_method.get() = method };
-        self.writer
-            .store(pyo3_ft_runtime::thread_id::current(), Ordering::Relaxed);
+        self.owner.set(method);
         MutableRefMut {
             guard,
-            writer: &self.writer,
+            owner: &self.owner,
+        }
+    }
+
+    /// The contended path: waits detached for the lock in `mode`, unless
+    /// that would close a cycle of waits.
+    #[cold]
+    #[inline(never)]
+    fn wait(&self, py: Python<'_>, mode: Mode, method: &'static str) -> PyResult<()> {
+        let want = Want::new(&self.owner, mode, class_name::<T>(method), method);
+        deadlock::wait(py, self.lock.raw(), want)
+    }
+}
+
+/// The class's name for messages: the part of `method` (`Class.method`)
+/// before the dot, or for a borrow from Rust the last segment of `T`'s path.
+fn class_name<T>(method: &'static str) -> &'static str {
+    match method.split_once('.') {
+        Some((class, _)) => class,
+        None => {
+            let path = std::any::type_name::<T>();
+            path.rsplit("::").next().unwrap_or(path)
         }
     }
 }
 
-// SAFETY: `writer_method` is only touched by the thread holding the lock
-// exclusively; the rest is the `RwLock` (shared needs `T: Send + Sync`,
-// which `#[pyclass]` checks) and an atomic.
+// SAFETY: the value is reached only through the `RwLock` (shared needs
+// `T: Send + Sync`, which `#[pyclass]` checks); `Owner` is `Sync`.
 unsafe impl<T: Send + Sync> Sync for Mutable<T> {}
 
 // SAFETY: readers and writers are excluded by the lock; re-entry on one
@@ -249,23 +212,27 @@ unsafe impl<T> ClassStorage<T> for Mutable<T> {
     fn new(value: T) -> Self {
         Mutable {
             lock: RwLock::new(value),
-            writer: AtomicUsize::new(0),
-            writer_method: UnsafeCell::new(""),
+            owner: Owner::new(),
         }
     }
 
     fn borrow<'a>(&'a self, py: Python<'_>, method: &'static str) -> PyResult<MutableRef<'a, T>> {
-        if let Some(holder) = self.held_exclusively_here() {
+        if let Some(holder) = self.owner.held_here() {
             return Err(reentry_error(method, holder, true));
         }
-        let guard = match held::find(self.address()) {
+        let guard = if deadlock::held_shared_here(&self.owner).is_some() {
             // A second shared borrow must not queue behind a waiting writer.
-            Some(_) => self.lock.read_recursive(py),
-            None => self.lock.read(py),
+            self.lock.read_recursive(py)
+        } else if let Some(guard) = self.lock.try_read() {
+            guard
+        } else {
+            self.wait(py, Mode::Shared, method)?;
+            // SAFETY: `wait` returned `Ok`, so this thread holds a shared lock.
+            unsafe { self.lock.read_guard() }
         };
         Ok(MutableRef {
             guard,
-            _held: held::push(self.address(), method),
+            _held: deadlock::hold_shared(&self.owner, method),
         })
     }
 
@@ -282,7 +249,9 @@ unsafe impl<T> ClassStorage<T> for Mutable<T> {
     }
 
     unsafe fn drop_in_place(this: *mut Self, _class: &'static str) {
-        std::ptr::drop_in_place(this);
+        // SAFETY: the caller's contract: `this` is initialized and unused
+        // from now on.
+        unsafe { std::ptr::drop_in_place(this) };
     }
 }
 
@@ -292,8 +261,9 @@ impl<T> ClassStorageMut<T> for Mutable<T> {
     where
         T: 'a;
 
-    /// The uncontended path touches no thread-local: the lock is free, so
-    /// this thread cannot be holding it.
+    /// The uncontended path touches no thread-local but this thread's
+    /// identity: the lock is free, so this thread cannot be holding it, and
+    /// nobody waits.
     fn borrow_mut<'a>(
         &'a self,
         py: Python<'_>,
@@ -302,26 +272,29 @@ impl<T> ClassStorageMut<T> for Mutable<T> {
         if let Some(guard) = self.lock.try_write() {
             return Ok(self.exclusive(guard, method));
         }
-        if let Some(holder) = self.held_exclusively_here() {
+        if let Some(holder) = self.owner.held_here() {
             return Err(reentry_error(method, holder, true));
         }
-        if let Some(holder) = held::find(self.address()) {
+        if let Some(holder) = deadlock::held_shared_here(&self.owner) {
             return Err(reentry_error(method, holder, false));
         }
-        Ok(self.exclusive(self.lock.write(py), method))
+        self.wait(py, Mode::Exclusive, method)?;
+        // SAFETY: `wait` returned `Ok`, so this thread holds the exclusive lock.
+        Ok(self.exclusive(unsafe { self.lock.write_guard() }, method))
     }
 }
 
 /// `#[pyclass(unsendable)]`: any value, usable only on the thread that
 /// created it; `RuntimeError` elsewhere.
 pub struct Unsendable<T> {
-    owner: usize,
+    /// The creating thread's never-reused identity.
+    owner: u64,
     cell: RefCell<T>,
 }
 
 impl<T> Unsendable<T> {
     fn check_thread(&self, method: &'static str) -> PyResult<()> {
-        if pyo3_ft_runtime::thread_id::current() == self.owner {
+        if thread_id::unique() == self.owner {
             return Ok(());
         }
         Err(PyRuntimeError::new_err(format!(
@@ -357,7 +330,7 @@ unsafe impl<T> ClassStorage<T> for Unsendable<T> {
 
     fn new(value: T) -> Self {
         Unsendable {
-            owner: pyo3_ft_runtime::thread_id::current(),
+            owner: thread_id::unique(),
             cell: RefCell::new(value),
         }
     }
@@ -379,8 +352,11 @@ unsafe impl<T> ClassStorage<T> for Unsendable<T> {
     }
 
     unsafe fn drop_in_place(this: *mut Self, class: &'static str) {
-        if pyo3_ft_runtime::thread_id::current() == (*this).owner {
-            std::ptr::drop_in_place(this);
+        // SAFETY: the caller's contract: `this` is initialized.
+        if unsafe { (*this).owner } == thread_id::unique() {
+            // SAFETY: initialized and unused from now on (the caller's
+            // contract), and this is the owning thread.
+            unsafe { std::ptr::drop_in_place(this) };
             return;
         }
         // Dropping a `!Send` value on a foreign thread would be undefined
@@ -390,7 +366,8 @@ unsafe impl<T> ClassStorage<T> for Unsendable<T> {
              its Rust value is leaked"
         ));
         // SAFETY: deallocation runs on an attached thread.
-        err.write_unraisable(Python::assume_attached(), None);
+        let py = unsafe { Python::assume_attached() };
+        err.write_unraisable(py, None);
     }
 }
 

@@ -30,6 +30,14 @@
 //! Python code that calls back into Rust which locks the same [`Mutex`]
 //! again on the same thread waits forever.
 //!
+//! Nor do they detect deadlocks: two threads that take two of them in
+//! opposite orders wait forever (take several at once with [`lock_all()`]).
+//! The lock of a `#[pyclass(mutable)]` object does: a wait for one that
+//! would close a cycle of waits across objects and threads raises
+//! `RuntimeError` instead (the detector is the `deadlock` module; waits for
+//! the locks of this module are not part of its graph, because recording
+//! their holders would slow down their uncontended path).
+//!
 //! # No poisoning
 //!
 //! Like `parking_lot`'s, these locks are not poisoned by a panic. A panic
@@ -48,6 +56,7 @@
 //! update is acceptable.
 
 mod critical_section;
+pub(crate) mod deadlock;
 mod lock_all;
 mod mutex;
 mod once_lock;

@@ -300,6 +300,32 @@ impl<T: ?Sized> RwLock<T> {
     pub(crate) fn data_ptr(&self) -> *mut T {
         self.data.get()
     }
+
+    /// The raw lock, for a `mutable` pyclass, whose contended path waits
+    /// through the deadlock detector.
+    pub(crate) fn raw(&self) -> &RawRwLock {
+        &self.raw
+    }
+
+    /// A guard for a shared lock taken through [`raw`](RwLock::raw).
+    ///
+    /// # Safety
+    /// This thread must hold a shared lock on `self`, and hand it to the
+    /// guard.
+    pub(crate) unsafe fn read_guard(&self) -> RwLockReadGuard<'_, T> {
+        // SAFETY: the caller's contract is the guard's.
+        unsafe { RwLockReadGuard::new(self) }
+    }
+
+    /// A guard for the exclusive lock taken through [`raw`](RwLock::raw).
+    ///
+    /// # Safety
+    /// This thread must hold the exclusive lock on `self`, and hand it to
+    /// the guard.
+    pub(crate) unsafe fn write_guard(&self) -> RwLockWriteGuard<'_, T> {
+        // SAFETY: the caller's contract is the guard's.
+        unsafe { RwLockWriteGuard::new(self) }
+    }
 }
 
 impl<T: Default> Default for RwLock<T> {
