@@ -75,7 +75,8 @@ pub fn request_limit(config: &Config) -> u64 {
     let random = std::collections::hash_map::RandomState::new()
         .build_hasher()
         .finish();
-    config.max_requests + random % (config.max_requests_jitter + 1)
+    let jitter = random % config.max_requests_jitter.saturating_add(1);
+    config.max_requests.saturating_add(jitter)
 }
 
 /// Runs the supervisor until SIGTERM or SIGINT, then stops the server
