@@ -274,3 +274,69 @@ fn python_subclass_dict_and_type_are_visited_once() {
         );
     });
 }
+
+/// Traversals of an `Unsendable` value on its own thread and on others.
+static OWN_THREAD_VISITS: AtomicUsize = AtomicUsize::new(0);
+static FOREIGN_VISITS: AtomicUsize = AtomicUsize::new(0);
+
+/// Its value is `!Send`; it records which thread traverses it.
+#[pyclass(unsendable)]
+struct ThreadBound {
+    creator: std::thread::ThreadId,
+    held: Py<PyAny>,
+    _not_send: std::rc::Rc<()>,
+}
+
+#[pymethods]
+impl ThreadBound {
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        if std::thread::current().id() == self.creator {
+            OWN_THREAD_VISITS.fetch_add(1, Ordering::SeqCst);
+        } else {
+            FOREIGN_VISITS.fetch_add(1, Ordering::SeqCst);
+        }
+        visit.call(&self.held)
+    }
+}
+
+#[test]
+fn unsendable_values_are_traversed_only_on_their_own_thread() {
+    let collect = |py: Python<'_>| py.run("import gc; gc.collect()", None, None).unwrap();
+    let (object, go, done) = {
+        let (object_tx, object_rx) = std::sync::mpsc::channel();
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<Py<ThreadBound>>();
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            Python::attach(|py| {
+                let value = ThreadBound {
+                    creator: std::thread::current().id(),
+                    held: py.eval("[]", None, None).unwrap().unbind(),
+                    _not_send: std::rc::Rc::new(()),
+                };
+                object_tx.send(Py::new(py, value).unwrap()).unwrap();
+                // The object comes back to be collected and freed here.
+                let object = py.detach(move || go_rx.recv()).unwrap();
+                collect(py);
+                drop(object);
+            });
+            done_tx.send(()).unwrap();
+        });
+        (object_rx.recv().unwrap(), go_tx, done_rx)
+    };
+    Python::attach(|py| {
+        for _ in 0..3 {
+            collect(py);
+        }
+    });
+    assert_eq!(
+        FOREIGN_VISITS.load(Ordering::SeqCst),
+        0,
+        "traversed on another thread"
+    );
+    go.send(object).unwrap();
+    done.recv().unwrap();
+    assert!(
+        OWN_THREAD_VISITS.load(Ordering::SeqCst) > 0,
+        "never traversed on its own thread"
+    );
+}

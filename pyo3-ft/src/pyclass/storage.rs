@@ -345,9 +345,14 @@ unsafe impl<T> ClassStorage<T> for Unsendable<T> {
     }
 
     fn try_borrow_for_gc(&self) -> Option<&T> {
-        // SAFETY: the collector runs with the world stopped, so the owning
-        // thread cannot touch the value meanwhile; a live `&mut` borrow
-        // makes `try_borrow_unguarded` fail.
+        // A `!Sync` value is never read from another thread, not even by the
+        // collector: on another thread the object's references go unvisited
+        // (which only keeps them alive).
+        if self.owner != thread_id::unique() {
+            return None;
+        }
+        // SAFETY: this is the owning thread, inside the collector; a live
+        // `&mut` borrow makes `try_borrow_unguarded` fail.
         unsafe { self.cell.try_borrow_unguarded().ok() }
     }
 
