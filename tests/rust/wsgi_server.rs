@@ -37,6 +37,41 @@ fn apps_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("python-apps")
 }
 
+/// The venv with Flask: `PYO3FT_TEST_VENV`, else the one `cargo xtask test`
+/// prepares for this interpreter.
+fn test_venv() -> PathBuf {
+    std::env::var_os("PYO3FT_TEST_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let kind = if pyo3_ft::runtime::build_info::GIL_DISABLED {
+                "ft"
+            } else {
+                "gil"
+            };
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .unwrap()
+                .join("target")
+                .join(format!("venv-{kind}"))
+        })
+}
+
+/// Starts the interpreter once for every test of this process, as the
+/// server binary does: the test applications on `sys.path`, and the test
+/// venv, when there is one. Every test calls it before it attaches.
+fn start_python() {
+    static START: std::sync::Once = std::sync::Once::new();
+    START.call_once(|| {
+        let mut config = Config::new("unused:app");
+        config.pythonpath.push(apps_dir());
+        let venv = test_venv();
+        if venv.join("pyvenv.cfg").is_file() {
+            config.venv = Some(venv);
+        }
+        app::start_python(&config).unwrap_or_else(|err| panic!("{err}"));
+    });
+}
+
 /// A server on an ephemeral loopback port, in this process.
 struct TestServer {
     addr: SocketAddr,
@@ -47,8 +82,8 @@ struct TestServer {
 
 impl TestServer {
     async fn start(spec: &str, workers: usize, options: ServeOptions) -> TestServer {
-        let mut config = Config::new(spec);
-        config.pythonpath.push(apps_dir());
+        start_python();
+        let config = Config::new(spec);
         let (application, gil) =
             Python::attach(|py| app::load(py, &config)).unwrap_or_else(|err| panic!("{err}"));
         // `gil.enabled` may be true for a moment while another test imports
@@ -735,44 +770,20 @@ async fn shutdown_lets_requests_in_flight_complete() {
     assert!(reused.is_err(), "the idle connection stayed open");
 }
 
-/// Adds the test venv's site-packages; false (after saying why) if Flask is
-/// not importable even then.
+/// Whether Flask is importable (from the test venv); false after saying
+/// why not.
 fn flask_available() -> bool {
-    let venv = std::env::var_os("PYO3FT_TEST_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            let kind = if pyo3_ft::runtime::build_info::GIL_DISABLED {
-                "ft"
-            } else {
-                "gil"
-            };
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .parent()
-                .unwrap()
-                .join("target")
-                .join(format!("venv-{kind}"))
-        });
-    Python::attach(|py| {
-        if py.import("flask").is_ok() {
-            return true;
-        }
-        if venv.is_dir() {
-            if let Err(err) = app::add_venv(py, &venv) {
-                eprintln!("SKIPPED (Flask): {} is not usable: {err}", venv.display());
-                return false;
-            }
-        }
-        match py.import("flask") {
-            Ok(_) => true,
-            Err(err) => {
-                eprintln!(
-                    "SKIPPED (Flask): flask is not importable, not even from {} ({err}); \
-                     `cargo xtask test` installs it into target/venv-ft and target/venv-gil, \
-                     and PYO3FT_TEST_VENV selects another venv made by this interpreter",
-                    venv.display()
-                );
-                false
-            }
+    start_python();
+    Python::attach(|py| match py.import("flask") {
+        Ok(_) => true,
+        Err(err) => {
+            eprintln!(
+                "SKIPPED (Flask): flask is not importable, not even from {} ({err}); \
+                 `cargo xtask test` installs it into target/venv-ft and target/venv-gil, \
+                 and PYO3FT_TEST_VENV selects another venv made by this interpreter",
+                test_venv().display()
+            );
+            false
         }
     })
 }

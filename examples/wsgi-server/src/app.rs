@@ -1,29 +1,36 @@
-//! Loading the application, and what the GIL sentinel says about it.
+//! Starting the interpreter, loading the application, and what the GIL
+//! sentinel says about it.
 
-use std::path::Path;
-
+use pyo3_ft::embed::EmbedError;
 use pyo3_ft::gil_sentinel::{self, GilStatus};
 use pyo3_ft::prelude::*;
-use pyo3_ft::types::{PyDict, PyList};
 
 use crate::config::Config;
 
-/// Puts the configured directories on `sys.path`, installs the GIL
-/// sentinel, imports the application and returns it with the GIL's status
-/// after the import (an extension module the application imports may have
-/// re-enabled it).
-pub fn load(py: Python<'_>, config: &Config) -> PyResult<(Py<PyAny>, GilStatus)> {
-    gil_sentinel::install(py)?;
-    let sys_path = py
-        .import("sys")?
-        .getattr("path")?
-        .downcast_into::<PyList>()?;
-    for dir in config.pythonpath.iter().rev() {
-        sys_path.insert(0, absolute(dir))?;
+/// Starts the interpreter for `config`, before anything attaches: the
+/// `--pythonpath` directories first on `sys.path`, in order, and with
+/// `--venv`, the virtual environment as its own `python` would see it
+/// (`sys.prefix`, its site-packages and their `.pth` files).
+///
+/// # Errors
+/// CPython's message if it refuses the configuration, or why the setting is
+/// invalid (e.g. `--venv` names no virtual environment).
+pub fn start_python(config: &Config) -> Result<(), EmbedError> {
+    let mut python = pyo3_ft::embed::Config::new();
+    for dir in &config.pythonpath {
+        python = python.sys_path(dir);
     }
     if let Some(venv) = &config.venv {
-        add_venv(py, venv)?;
+        python = python.venv(venv);
     }
+    python.start()
+}
+
+/// Installs the GIL sentinel, imports the application and returns it with
+/// the GIL's status after the import (an extension module the application
+/// imports may have re-enabled it).
+pub fn load(py: Python<'_>, config: &Config) -> PyResult<(Py<PyAny>, GilStatus)> {
+    gil_sentinel::install(py)?;
     let app = import(py, &config.app)?;
     Ok((app.unbind(), gil_sentinel::status(py)?))
 }
@@ -42,29 +49,6 @@ pub fn import<'py>(py: Python<'py>, spec: &str) -> PyResult<Bound<'py, PyAny>> {
         )));
     }
     Ok(object)
-}
-
-/// Adds the site-packages of the virtual environment `venv` (processing its
-/// `.pth` files), as its own `python` would see it.
-pub fn add_venv(py: Python<'_>, venv: &Path) -> PyResult<()> {
-    let globals = PyDict::new(py);
-    globals.set_item("venv", absolute(venv))?;
-    py.run(
-        "import os, site, sysconfig\n\
-         purelib = sysconfig.get_path('purelib', vars={'base': venv, 'platbase': venv})\n\
-         if not os.path.isdir(purelib):\n    \
-             raise FileNotFoundError(f'{venv} has no site-packages for this interpreter ({purelib})')\n\
-         site.addsitedir(purelib)\n",
-        Some(&globals),
-        None,
-    )
-}
-
-fn absolute(path: &Path) -> String {
-    std::path::absolute(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .to_string_lossy()
-        .into_owned()
 }
 
 /// The start-up line about the GIL.

@@ -22,8 +22,9 @@ options:
   --bind ADDR              HOST:PORT or unix:PATH to listen on (repeatable;
                            default 127.0.0.1:8000)
   --pythonpath DIR         put DIR first on sys.path (repeatable)
-  --venv DIR               add the site-packages of the virtual environment
-                           DIR (made by this interpreter) to sys.path
+  --venv DIR               run Python as the virtual environment DIR (made by
+                           this interpreter) does: its sys.prefix and
+                           site-packages
   --io-threads N           threads running the HTTP side (default 1)
   --backlog N              requests that may wait for a free worker before
                            connections wait too (default 1024)

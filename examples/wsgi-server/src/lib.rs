@@ -8,8 +8,10 @@
 //! interpreter the workers run the application in parallel.
 //!
 //! The pieces are public so that tests and other programs can embed the
-//! server: [`app::load`] imports the application, [`server::serve`] serves
-//! it on listeners until a shutdown future completes.
+//! server: [`app::start_python`] starts the interpreter with the
+//! configured `sys.path` and virtual environment, [`app::load`] imports the
+//! application, [`server::serve`] serves it on listeners until a shutdown
+//! future completes.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -19,6 +21,7 @@
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let config = Config::new("hello:app");
+//! app::start_python(&config)?;
 //! let (application, gil) = Python::attach(|py| app::load(py, &config))?;
 //! println!("{}", app::describe_gil(&gil));
 //! let executor = Arc::new(Executor::new(2)?);

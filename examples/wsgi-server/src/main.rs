@@ -59,7 +59,9 @@ fn run(config: &Config, inherited: Option<Vec<StdListener>>) -> Result<(), Strin
         Some(listeners) => listeners,
         None => listener::bind_all(&config.binds)?,
     };
-    // The main thread initializes the interpreter and imports the app.
+    // The interpreter starts configured (--pythonpath, --venv); then the
+    // main thread imports the app.
+    app::start_python(config).map_err(|err| format!("cannot start Python: {err}"))?;
     let (application, gil) = Python::attach(|py| app::load(py, config))
         .map_err(|err| format!("cannot load the application {}:\n{err}", config.app))?;
     info!("{}", app::describe_gil(&gil));
