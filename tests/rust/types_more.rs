@@ -456,3 +456,64 @@ fn datetime_objects_are_created_from_many_threads() {
     });
     assert!(report.errors.is_empty(), "{:?}", report.errors);
 }
+
+#[test]
+fn builtin_methods_on_par_with_pyo3() {
+    use pyo3_ft::types::{PyList, PyString};
+    Python::attach(|py| {
+        let dict = PyDict::from_sequence(&eval(py, "[(1, 'a'), (2, 'b')]")).unwrap();
+        let other = eval(py, "{2: 'B', 3: 'C'}");
+        dict.update_if_missing(other.cast::<PyMapping>().unwrap())
+            .unwrap();
+        assert_eq!(
+            dict.get_item(2)
+                .unwrap()
+                .unwrap()
+                .extract::<String>()
+                .unwrap(),
+            "b"
+        );
+        dict.update(other.cast::<PyMapping>().unwrap()).unwrap();
+        assert_eq!(
+            dict.get_item(2)
+                .unwrap()
+                .unwrap()
+                .extract::<String>()
+                .unwrap(),
+            "B"
+        );
+        assert!(PyDict::from_sequence(&eval(py, "[1]")).is_err());
+
+        let list = PyList::new(py, ["x", "y", "z"]).unwrap();
+        assert_eq!(
+            list.get_slice(1, usize::MAX)
+                .extract::<Vec<String>>()
+                .unwrap(),
+            ["y", "z"]
+        );
+        assert!(list.contains("y").unwrap());
+        assert_eq!(list.index("z").unwrap(), 2);
+        assert!(list
+            .index("w")
+            .unwrap_err()
+            .is_instance_of::<PyValueError>(py));
+        list.del_item(1).unwrap();
+        assert_eq!(list.len(), 2);
+
+        let text = PyString::new(py, "ß");
+        assert_eq!(text.to_cow().unwrap(), "ß");
+        assert_eq!(text.encode_utf8().unwrap().as_bytes(), "ß".as_bytes());
+        let lone = eval(py, "'\\ud800'");
+        assert!(lone.cast::<PyString>().unwrap().encode_utf8().is_err());
+
+        let bytes = PyBytes::new_with(py, 3, |buffer| {
+            assert_eq!(buffer, [0, 0, 0]);
+            buffer[2] = 9;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(bytes.as_bytes(), [0, 0, 9]);
+        let err = PyBytes::new_with(py, 1, |_| Err(PyValueError::new_err("no"))).unwrap_err();
+        assert!(err.is_instance_of::<PyValueError>(py));
+    });
+}

@@ -3,6 +3,7 @@
 use pyo3_ft_runtime::ffi;
 
 use super::builtin_type;
+use crate::err::PyResult;
 use crate::instance::{Borrowed, Bound};
 use crate::python::Python;
 
@@ -23,6 +24,52 @@ impl PyBytes {
             .expect("out of memory creating bytes")
             .downcast_into_unchecked()
         }
+    }
+}
+
+impl PyBytes {
+    /// A new bytes object of `len` bytes filled in place by `init` (which
+    /// starts from zeros), without a copy; an error from `init` is returned
+    /// and the object discarded.
+    ///
+    /// ```
+    /// use pyo3_ft::prelude::*;
+    /// use pyo3_ft::types::PyBytes;
+    ///
+    /// Python::attach(|py| {
+    ///     let bytes = PyBytes::new_with(py, 4, |buffer| {
+    ///         buffer.copy_from_slice(b"abcd");
+    ///         Ok(())
+    ///     })?;
+    ///     assert_eq!(bytes.as_bytes(), b"abcd");
+    ///     Ok::<_, PyErr>(())
+    /// })?;
+    /// # Ok::<(), PyErr>(())
+    /// ```
+    pub fn new_with<'py>(
+        py: Python<'py>,
+        len: usize,
+        init: impl FnOnce(&mut [u8]) -> PyResult<()>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        // SAFETY: a null source asks for an uninitialized buffer of `len`
+        // bytes; returns a new bytes object or null.
+        let bytes = unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                ffi::PyBytes_FromStringAndSize(std::ptr::null(), len as isize),
+            )?
+        };
+        // SAFETY: the object is new and not yet visible to any other code,
+        // so writing its buffer (of `len` bytes) cannot race a reader; it is
+        // zeroed before `init` sees it.
+        let buffer = unsafe {
+            let data = ffi::PyBytes_AsString(bytes.as_ptr()).cast::<u8>();
+            std::ptr::write_bytes(data, 0, len);
+            std::slice::from_raw_parts_mut(data, len)
+        };
+        init(buffer)?;
+        // SAFETY: created as bytes above.
+        Ok(unsafe { bytes.downcast_into_unchecked() })
     }
 }
 

@@ -11,7 +11,7 @@ use crate::err::PyResult;
 use crate::instance::Bound;
 use crate::python::Python;
 use crate::sync::critical_section;
-use crate::types::{PyAny, PyList};
+use crate::types::{PyAny, PyList, PyMapping};
 
 builtin_type!(
     /// Python's `dict`.
@@ -30,7 +30,53 @@ impl PyDict {
     }
 }
 
+impl PyDict {
+    /// `dict(seq)` for an iterable of key-value pairs (`TypeError` or
+    /// `ValueError` for items that are not pairs).
+    pub fn from_sequence<'py>(seq: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+        let dict = PyDict::new(seq.py());
+        // SAFETY: both objects are alive.
+        check_status(seq.py(), unsafe {
+            ffi::PyDict_MergeFromSeq2(dict.as_ptr(), seq.as_ptr(), 1)
+        })?;
+        Ok(dict)
+    }
+}
+
 impl<'py> Bound<'py, PyDict> {
+    /// `self.update(other)`: every pair of the mapping, overwriting.
+    ///
+    /// ```
+    /// use pyo3_ft::prelude::*;
+    /// use pyo3_ft::types::{PyDict, PyMapping};
+    ///
+    /// Python::attach(|py| {
+    ///     let dict = PyDict::from_sequence(&py.eval("[('a', 1), ('b', 2)]", None, None)?)?;
+    ///     let other = py.eval("{'b': 20, 'c': 30}", None, None)?;
+    ///     dict.update_if_missing(other.cast::<PyMapping>()?)?;
+    ///     assert_eq!(dict.get_item("b")?.unwrap().extract::<i32>()?, 2);
+    ///     dict.update(other.cast::<PyMapping>()?)?;
+    ///     assert_eq!(dict.get_item("b")?.unwrap().extract::<i32>()?, 20);
+    ///     assert_eq!(dict.len(), 3);
+    ///     Ok::<_, PyErr>(())
+    /// })?;
+    /// # Ok::<(), PyErr>(())
+    /// ```
+    pub fn update(&self, other: &Bound<'py, PyMapping>) -> PyResult<()> {
+        // SAFETY: both objects are alive.
+        check_status(self.py(), unsafe {
+            ffi::PyDict_Update(self.as_ptr(), other.as_ptr())
+        })
+    }
+
+    /// Like [`update`](Self::update), keeping the keys already present.
+    pub fn update_if_missing(&self, other: &Bound<'py, PyMapping>) -> PyResult<()> {
+        // SAFETY: both objects are alive.
+        check_status(self.py(), unsafe {
+            ffi::PyDict_Merge(self.as_ptr(), other.as_ptr(), 0)
+        })
+    }
+
     /// The number of items.
     // Clippy checks this against `Bound<PyAny>::is_empty`, which returns a
     // `PyResult`; this type's own `is_empty` is right below.

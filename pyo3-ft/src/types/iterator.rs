@@ -12,6 +12,29 @@ builtin_type!(
     PyIterator, "iterator", std::ptr::addr_of_mut!(ffi::PyBaseObject_Type), |ob| ffi::PyIter_Check(ob) != 0
 );
 
+impl PyIterator {
+    /// `iter(object)`, PyO3's spelling of [`Bound::try_iter`]: `TypeError`
+    /// for an object that is not iterable.
+    ///
+    /// ```
+    /// use pyo3_ft::prelude::*;
+    /// use pyo3_ft::types::PyIterator;
+    ///
+    /// Python::attach(|py| {
+    ///     let range = py.eval("range(3)", None, None)?;
+    ///     let total: i64 = PyIterator::from_object(&range)?
+    ///         .map(|item| item?.extract::<i64>())
+    ///         .sum::<PyResult<i64>>()?;
+    ///     assert_eq!(total, 3);
+    ///     Ok::<_, PyErr>(())
+    /// })?;
+    /// # Ok::<(), PyErr>(())
+    /// ```
+    pub fn from_object<'py>(object: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyIterator>> {
+        object.try_iter()
+    }
+}
+
 impl<'py> Iterator for Bound<'py, PyIterator> {
     type Item = PyResult<Bound<'py, PyAny>>;
 

@@ -10,7 +10,7 @@ use crate::conversion::IntoPyObject;
 use crate::err::{PyErr, PyResult};
 use crate::instance::Bound;
 use crate::python::Python;
-use crate::types::{PyAny, PyTuple};
+use crate::types::{PyAny, PySequence, PyTuple};
 
 builtin_type!(
     /// Python's `list`. Other threads may mutate a list while you use it:
@@ -96,6 +96,58 @@ impl<'py> Bound<'py, PyList> {
         check_status(self.py(), unsafe {
             ffi::PyList_Insert(self.as_ptr(), index, value.as_ptr())
         })
+    }
+
+    /// `self[low:high]`, a new list (indices past the end are clamped).
+    ///
+    /// ```
+    /// use pyo3_ft::prelude::*;
+    /// use pyo3_ft::types::PyList;
+    ///
+    /// Python::attach(|py| {
+    ///     let list = PyList::new(py, [1, 2, 3, 2])?;
+    ///     assert_eq!(list.get_slice(1, 100).len(), 3);
+    ///     assert!(list.contains(3)?);
+    ///     assert_eq!(list.index(2)?, 1);
+    ///     list.del_item(0)?;
+    ///     assert_eq!(list.extract::<Vec<i32>>()?, [2, 3, 2]);
+    ///     Ok::<_, PyErr>(())
+    /// })?;
+    /// # Ok::<(), PyErr>(())
+    /// ```
+    pub fn get_slice(&self, low: usize, high: usize) -> Bound<'py, PyList> {
+        let clamp = |index: usize| isize::try_from(index).unwrap_or(isize::MAX);
+        // SAFETY: `self` is a list; the copy is taken under its lock and
+        // is a new list, or null on memory exhaustion.
+        unsafe {
+            Bound::from_owned_ptr_or_err(
+                self.py(),
+                ffi::PyList_GetSlice(self.as_ptr(), clamp(low), clamp(high)),
+            )
+            .expect("out of memory slicing a list")
+            .downcast_into_unchecked()
+        }
+    }
+
+    /// `del self[index]` (`IndexError` out of range).
+    pub fn del_item(&self, index: usize) -> PyResult<()> {
+        self.as_sequence().del_item(index)
+    }
+
+    /// `value in self`.
+    pub fn contains<V: IntoPyObject<'py>>(&self, value: V) -> PyResult<bool> {
+        self.as_any().contains(value)
+    }
+
+    /// `self.index(value)` (`ValueError` when absent).
+    pub fn index<V: IntoPyObject<'py>>(&self, value: V) -> PyResult<usize> {
+        self.as_sequence().index(value)
+    }
+
+    /// The list as a [`PySequence`].
+    pub fn as_sequence(&self) -> &Bound<'py, PySequence> {
+        // SAFETY: a list is a sequence; `PySequence` assumes no layout.
+        unsafe { self.as_any().downcast_unchecked() }
     }
 
     /// `self.sort()`.

@@ -56,6 +56,40 @@ impl<'py> Bound<'py, PyString> {
         self.as_borrowed().to_str()
     }
 
+    /// The UTF-8 text as a `Cow` (borrowed from the str's cached form),
+    /// PyO3's `to_cow`; `UnicodeEncodeError` on lone surrogates.
+    ///
+    /// ```
+    /// use pyo3_ft::prelude::*;
+    /// use pyo3_ft::types::PyString;
+    ///
+    /// Python::attach(|py| {
+    ///     let text = PyString::new(py, "naïve");
+    ///     assert_eq!(text.to_cow()?, "naïve");
+    ///     assert_eq!(text.encode_utf8()?.as_bytes(), "naïve".as_bytes());
+    ///     Ok::<_, PyErr>(())
+    /// })?;
+    /// # Ok::<(), PyErr>(())
+    /// ```
+    pub fn to_cow(&self) -> PyResult<Cow<'_, str>> {
+        self.to_str().map(Cow::Borrowed)
+    }
+
+    /// `self.encode("utf-8")`: a new `bytes` (`UnicodeEncodeError` on lone
+    /// surrogates).
+    pub fn encode_utf8(&self) -> PyResult<Bound<'py, super::PyBytes>> {
+        // SAFETY: `self` is a str; returns a new bytes object or null.
+        unsafe {
+            Ok(
+                Bound::from_owned_ptr_or_err(
+                    self.py(),
+                    ffi::PyUnicode_AsUTF8String(self.as_ptr()),
+                )?
+                .downcast_into_unchecked(),
+            )
+        }
+    }
+
     /// The text, with lone surrogates replaced by U+FFFD.
     pub fn to_string_lossy(&self) -> Cow<'_, str> {
         if let Ok(text) = self.to_str() {

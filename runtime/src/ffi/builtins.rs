@@ -1,6 +1,6 @@
 //! The other builtin object types: `bytearray`, `complex`, `slice`,
 //! `memoryview`, capsules, weak references, the sequence and mapping
-//! protocols, `+` and `-`, `os.fspath` and the file-system encoding
+//! protocols, `+` and `-`, dict merging, the UTF-8 encoder, `os.fspath` and the file-system encoding
 //! (`Include/bytearrayobject.h`, `complexobject.h`, `sliceobject.h`,
 //! `memoryobject.h`, `pycapsule.h`, `weakrefobject.h`, `abstract.h`,
 //! `osmodule.h`, `unicodeobject.h`).
@@ -85,6 +85,13 @@ extern "C" {
     pub fn PyMapping_Keys(o: *mut PyObject) -> *mut PyObject;
     pub fn PyMapping_Values(o: *mut PyObject) -> *mut PyObject;
     pub fn PyMapping_Items(o: *mut PyObject) -> *mut PyObject;
+
+    pub fn PyUnicode_AsUTF8String(unicode: *mut PyObject) -> *mut PyObject;
+    pub fn PyBytes_AsString(o: *mut PyObject) -> *mut c_char;
+
+    pub fn PyDict_Update(a: *mut PyObject, b: *mut PyObject) -> c_int;
+    pub fn PyDict_Merge(a: *mut PyObject, b: *mut PyObject, override_: c_int) -> c_int;
+    pub fn PyDict_MergeFromSeq2(a: *mut PyObject, seq2: *mut PyObject, override_: c_int) -> c_int;
 
     pub fn PyNumber_Add(o1: *mut PyObject, o2: *mut PyObject) -> *mut PyObject;
     pub fn PyNumber_Subtract(o1: *mut PyObject, o2: *mut PyObject) -> *mut PyObject;
