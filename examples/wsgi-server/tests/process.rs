@@ -114,6 +114,17 @@ impl Server {
     }
 }
 
+impl Drop for Server {
+    /// A test that failed half-way leaves no server running (a supervisor's
+    /// processes follow it: they get SIGTERM when it dies).
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 #[test]
 fn sigterm_lets_the_request_in_flight_finish_then_exits_cleanly() {
     let apps = apps_dir();
