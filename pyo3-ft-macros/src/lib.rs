@@ -6,6 +6,9 @@
 //! model's rules and report every violation at its token (`validate`), then
 //! generate code from the model alone (`expand`).
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 mod attrs;
 mod ctxt;
 mod expand;

@@ -1,6 +1,9 @@
 //! Cross-crate integration tests live in `tests/rust/`; this library holds
 //! what several of them share.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 #[cfg(doctest)]
 mod guide;
 

@@ -3,6 +3,9 @@
 //! Std only. Each subcommand lives in its own module; this file parses the
 //! arguments and dispatches.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 mod bench;
 mod bench_server;
 mod build_cpython;

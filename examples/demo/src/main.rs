@@ -7,6 +7,9 @@
 //! cargo run --release -p demo -- --threads 4 --calls 200
 //! ```
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 

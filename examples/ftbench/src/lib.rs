@@ -1,5 +1,8 @@
 //! `ftbench`: small workloads that tests and benchmarks call from Python.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use pyo3_ft::exceptions::PyOverflowError;

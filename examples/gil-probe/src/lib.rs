@@ -2,6 +2,9 @@
 //! into a free-threaded interpreter re-enables the GIL, which the GIL
 //! sentinel's tests detect.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 use pyo3_ft::prelude::*;
 use pyo3_ft::types::PyModule;
 use pyo3_ft::{pyfunction, pymodule, wrap_pyfunction};

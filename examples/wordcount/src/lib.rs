@@ -6,6 +6,9 @@
 //! It also reports the GIL sentinel's findings, the diagnostics a
 //! production extension would expose.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 use std::collections::HashMap;
 
 use pyo3_ft::gil_sentinel;
