@@ -517,6 +517,7 @@ fn static_initializers() {
 #[test]
 fn datetime_layout() {
     let instances = [
+        layout!(PyDateTime_TZInfo {}),
         layout!(PyDateTime_Delta {
             hashcode,
             days,

@@ -102,7 +102,7 @@ impl<'py> IntoPyObject<'py> for Cow<'_, [u8]> {
 
 impl<'a> FromPyObject<'a, '_> for Cow<'a, [u8]> {
     /// Borrows a `bytes` object's contents; copies a `bytearray`'s (taken
-    /// atomically, as another thread may resize it); `TypeError` otherwise.
+    /// under its lock, see `PyByteArray::to_vec`); `TypeError` otherwise.
     fn extract(object: Borrowed<'a, '_, PyAny>) -> PyResult<Self> {
         if let Ok(bytes) = object.downcast::<PyBytes>() {
             return Ok(Cow::Borrowed(bytes.as_bytes()));

@@ -13,7 +13,7 @@ use crate::exceptions::*;
 use crate::instance::Bound;
 use crate::python::Python;
 use crate::type_info::PyTypeInfo;
-use crate::types::{PyDict, PyList, PyType};
+use crate::types::{PyDict, PyList, PyType, PyTzInfo};
 
 /// The builtin type `T` as a base, after checking that its instances have
 /// the size of `Layout` (a wrong declaration would corrupt every instance).
@@ -116,3 +116,4 @@ native_bases!(ffi::PyBaseExceptionObject =>
 );
 native_bases!(ffi::PyDictObject => PyDict);
 native_bases!(ffi::PyListObject => PyList);
+native_bases!(ffi::PyDateTime_TZInfo => PyTzInfo);

@@ -76,8 +76,10 @@ impl Bound<'_, PyByteArray> {
         self.len() == 0
     }
 
-    /// A copy of the contents, taken atomically: another thread resizing
-    /// the array meanwhile cannot tear or free what is read.
+    /// A copy of the contents, taken under the array's critical section,
+    /// which [`resize`](Self::resize) takes too. (On 3.13t, CPython's own
+    /// `bytearray` methods take no lock, so Python code mutating the array
+    /// from another thread at the same time is not excluded; 3.14 locks.)
     pub fn to_vec(&self) -> Vec<u8> {
         critical_section(self, || {
             // SAFETY: inside the critical section the buffer and its size
@@ -97,9 +99,11 @@ impl Bound<'_, PyByteArray> {
     /// Resizes to `len` bytes (new bytes are unspecified, as in C);
     /// `BufferError` while a memoryview exports it.
     pub fn resize(&self, len: usize) -> PyResult<()> {
-        // SAFETY: `self` is a bytearray.
-        check_status(self.py(), unsafe {
-            ffi::PyByteArray_Resize(self.as_ptr(), len as isize)
+        critical_section(self, || {
+            // SAFETY: `self` is a bytearray.
+            check_status(self.py(), unsafe {
+                ffi::PyByteArray_Resize(self.as_ptr(), len as isize)
+            })
         })
     }
 }

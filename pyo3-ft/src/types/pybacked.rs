@@ -59,7 +59,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for PyBackedStr {
 }
 
 /// The contents of a Python `bytes` (borrowed from the object it keeps
-/// alive) or a copy of a `bytearray`'s (taken atomically).
+/// alive) or a copy of a `bytearray`'s (taken under its lock).
 ///
 /// ```
 /// use pyo3_ft::prelude::*;

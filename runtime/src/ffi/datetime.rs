@@ -17,6 +17,13 @@ pub struct PyDateTime_Delta {
     pub microseconds: c_int,
 }
 
+/// `PyDateTime_TZInfo`: a bare object header (the layout a subclass of
+/// `tzinfo` extends).
+#[repr(C)]
+pub struct PyDateTime_TZInfo {
+    pub ob_base: PyObject,
+}
+
 /// `PyDateTime_Date`: `data` is year (2 bytes, big-endian), month, day.
 #[repr(C)]
 pub struct PyDateTime_Date {

@@ -452,6 +452,7 @@ static void datetime_capi(void)
     FIELD(PyDateTime_Delta, days);
     FIELD(PyDateTime_Delta, seconds);
     FIELD(PyDateTime_Delta, microseconds);
+    STRUCT(PyDateTime_TZInfo);
     STRUCT(PyDateTime_Date);
     FIELD(PyDateTime_Date, hashcode);
     FIELD(PyDateTime_Date, hastzinfo);
