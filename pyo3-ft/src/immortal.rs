@@ -16,8 +16,11 @@ use crate::types::{PyAny, PyType};
 /// `object` must be framework-owned for the rest of the process and not
 /// yet visible to other threads.
 pub(crate) unsafe fn immortalize(object: &Bound<'_, PyAny>) {
+    // SAFETY: the caller's contract is `_Py_SetImmortal`'s.
     #[cfg(Py_GIL_DISABLED)]
-    ffi::_Py_SetImmortal(object.as_ptr());
+    unsafe {
+        ffi::_Py_SetImmortal(object.as_ptr())
+    };
     #[cfg(not(Py_GIL_DISABLED))]
     let _ = object;
 }
@@ -46,8 +49,12 @@ pub(crate) unsafe fn immortalize_class(ty: &Bound<'_, PyType>) {
     if !cfg!(Py_GIL_DISABLED) {
         return;
     }
-    for value in ty.type_dict().values().iter().filter(is_descriptor) {
-        immortalize(&value);
+    // SAFETY: the class and the descriptors in its dict are new, owned by
+    // the framework for good, and unpublished (the caller's contract).
+    unsafe {
+        for value in ty.type_dict().values().iter().filter(is_descriptor) {
+            immortalize(&value);
+        }
+        immortalize(ty.as_any());
     }
-    immortalize(ty.as_any());
 }

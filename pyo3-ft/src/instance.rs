@@ -64,7 +64,8 @@ impl<'py> Bound<'py, PyAny> {
     #[inline]
     pub unsafe fn from_owned_ptr(_py: Python<'py>, ptr: *mut ffi::PyObject) -> Self {
         Bound {
-            ptr: NonNull::new_unchecked(ptr),
+            // SAFETY: the caller guarantees `ptr` is not null.
+            ptr: unsafe { NonNull::new_unchecked(ptr) },
             marker: PhantomData,
         }
     }
@@ -82,7 +83,8 @@ impl<'py> Bound<'py, PyAny> {
         if ptr.is_null() {
             Err(PyErr::fetch(py))
         } else {
-            Ok(Self::from_owned_ptr(py, ptr))
+            // SAFETY: `ptr` is not null; the rest is the caller's contract.
+            Ok(unsafe { Self::from_owned_ptr(py, ptr) })
         }
     }
 
@@ -93,8 +95,12 @@ impl<'py> Bound<'py, PyAny> {
     /// attached for `'py`.
     #[inline]
     pub unsafe fn from_borrowed_ptr(py: Python<'py>, ptr: *mut ffi::PyObject) -> Self {
-        ffi::Py_INCREF(ptr);
-        Self::from_owned_ptr(py, ptr)
+        // SAFETY: `ptr` is live and the thread attached (the caller's
+        // contract); the new reference is the one the `Bound` owns.
+        unsafe {
+            ffi::Py_INCREF(ptr);
+            Self::from_owned_ptr(py, ptr)
+        }
     }
 }
 
@@ -175,7 +181,9 @@ impl<'py, T> Bound<'py, T> {
     /// The object must be of type `U`.
     #[inline(always)]
     pub unsafe fn downcast_unchecked<U>(&self) -> &Bound<'py, U> {
-        &*(self as *const Self).cast::<Bound<'py, U>>()
+        // SAFETY: `Bound` is `repr(transparent)` over the pointer for every
+        // type; the caller guarantees the object is a `U`.
+        unsafe { &*(self as *const Self).cast::<Bound<'py, U>>() }
     }
 
     /// Whether `self` and `other` are the same object (`is`).
@@ -270,7 +278,8 @@ impl<'a, 'py, T> Borrowed<'a, 'py, T> {
     #[inline(always)]
     pub unsafe fn from_ptr(_py: Python<'py>, ptr: *mut ffi::PyObject) -> Self {
         Borrowed {
-            ptr: NonNull::new_unchecked(ptr),
+            // SAFETY: the caller guarantees `ptr` is not null.
+            ptr: unsafe { NonNull::new_unchecked(ptr) },
             marker: PhantomData,
         }
     }
@@ -378,7 +387,8 @@ impl<T> Py<T> {
     #[inline]
     pub unsafe fn from_owned_ptr(ptr: *mut ffi::PyObject) -> Self {
         Py {
-            ptr: NonNull::new_unchecked(ptr),
+            // SAFETY: the caller guarantees `ptr` is not null.
+            ptr: unsafe { NonNull::new_unchecked(ptr) },
             marker: PhantomData,
         }
     }

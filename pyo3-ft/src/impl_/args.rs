@@ -146,33 +146,41 @@ impl FunctionDescription {
         if kwnames.is_null() && self.takes_positionally(nargs) {
             // The common case: positional arguments only, all accepted.
             for (index, slot) in output.iter_mut().take(nargs).enumerate() {
-                *slot = Some(Borrowed::from_ptr(py, *args.add(index)));
+                // SAFETY: `args` holds `nargs` live objects that the caller
+                // keeps for the call (the function's contract).
+                *slot = Some(unsafe { Borrowed::from_ptr(py, *args.add(index)) });
             }
             return Ok(Extras::none());
         }
-        let args: &'a [*mut ffi::PyObject] = if args.is_null() {
-            &[]
-        } else {
-            let nkw = if kwnames.is_null() {
-                0
+        // SAFETY: the function's contract: `args` holds `nargs` objects and
+        // one per name in `kwnames` (a live tuple when not null), all kept
+        // alive by the caller for the call; nothing Python code can reach
+        // refers to the array, so the borrows stay valid.
+        let args: &'a [*mut ffi::PyObject] = unsafe {
+            if args.is_null() {
+                &[]
             } else {
-                ffi::Py_SIZE(kwnames) as usize
-            };
-            std::slice::from_raw_parts(args, nargs + nkw)
+                let nkw = if kwnames.is_null() {
+                    0
+                } else {
+                    ffi::Py_SIZE(kwnames) as usize
+                };
+                std::slice::from_raw_parts(args, nargs + nkw)
+            }
         };
         let (positional, keyword_values) = args.split_at(nargs);
-        let varargs = self.take_positional(py, positional, output)?;
+        // SAFETY: every pointer in `positional` is a live argument (above).
+        let varargs = unsafe { self.take_positional(py, positional, output) }?;
         let mut varkwargs = None;
         if !kwnames.is_null() {
-            let names = Bound::from_borrowed_ptr(py, kwnames).downcast_into_unchecked::<PyTuple>();
+            // SAFETY: `kwnames` is a live tuple of str (the contract).
+            let names = unsafe {
+                Bound::from_borrowed_ptr(py, kwnames).downcast_into_unchecked::<PyTuple>()
+            };
             for (name, &value) in names.iter_borrowed().zip(keyword_values) {
-                self.take_keyword(
-                    py,
-                    name,
-                    Borrowed::from_ptr(py, value),
-                    output,
-                    &mut varkwargs,
-                )?;
+                // SAFETY: `value` is a live argument (above).
+                let value = unsafe { Borrowed::from_ptr(py, value) };
+                self.take_keyword(py, name, value, output, &mut varkwargs)?;
             }
         }
         self.check_missing(output)?;
@@ -198,21 +206,26 @@ impl FunctionDescription {
     ) -> PyResult<Extras<'py>> {
         // A tuple's items are one inline array that lives as long as the
         // tuple, which the caller keeps alive for 'a.
-        let items = std::ptr::addr_of_mut!((*args.cast::<ffi::PyTupleObject>()).ob_item)
-            .cast::<*mut ffi::PyObject>();
-        let positional: &'a [*mut ffi::PyObject] =
-            std::slice::from_raw_parts(items, ffi::Py_SIZE(args) as usize);
-        let varargs = self.take_positional(py, positional, output);
-        let varargs = varargs?;
+        // SAFETY: `args` is a live tuple (the contract); its items never
+        // change and live as long as it does.
+        let positional: &'a [*mut ffi::PyObject] = unsafe {
+            let items = std::ptr::addr_of_mut!((*args.cast::<ffi::PyTupleObject>()).ob_item)
+                .cast::<*mut ffi::PyObject>();
+            std::slice::from_raw_parts(items, ffi::Py_SIZE(args) as usize)
+        };
+        // SAFETY: every pointer in `positional` is a live item (above).
+        let varargs = unsafe { self.take_positional(py, positional, output) }?;
         let mut varkwargs = None;
         if !kwargs.is_null() {
-            let dict = Bound::from_borrowed_ptr(py, kwargs).downcast_into_unchecked::<PyDict>();
+            // SAFETY: `kwargs` is a live dict (the contract).
+            let dict =
+                unsafe { Bound::from_borrowed_ptr(py, kwargs).downcast_into_unchecked::<PyDict>() };
             keyword_values.0.reserve(dict.len());
             for (name, value) in dict.iter() {
                 // SAFETY: the strong reference moves into `keyword_values`,
                 // which only ever grows and outlives `'a`, so the object
                 // stays alive whatever happens to the dict.
-                let borrowed = Borrowed::from_ptr(py, value.as_ptr());
+                let borrowed = unsafe { Borrowed::from_ptr(py, value.as_ptr()) };
                 keyword_values.0.push(value);
                 self.take_keyword(py, name.as_borrowed(), borrowed, output, &mut varkwargs)?;
             }
@@ -222,6 +235,9 @@ impl FunctionDescription {
     }
 
     /// Fills the positional slots; the rest go to `*args` or are an error.
+    ///
+    /// # Safety
+    /// Every pointer in `positional` must be a live object for `'a`.
     unsafe fn take_positional<'a, 'py>(
         &self,
         py: Python<'py>,
@@ -229,12 +245,17 @@ impl FunctionDescription {
         output: &mut [Option<Borrowed<'a, 'py, PyAny>>],
     ) -> PyResult<Option<Bound<'py, PyTuple>>> {
         let capacity = self.positional.len();
-        for (slot, &arg) in output.iter_mut().zip(positional.iter().take(capacity)) {
-            *slot = Some(Borrowed::from_ptr(py, arg));
+        let borrow = |&arg: &*mut ffi::PyObject| {
+            // SAFETY: every pointer is a live object for `'a` (the
+            // function's contract).
+            unsafe { Borrowed::<PyAny>::from_ptr(py, arg) }
+        };
+        for (slot, arg) in output.iter_mut().zip(positional.iter().take(capacity)) {
+            *slot = Some(borrow(arg));
         }
         let extra = positional.get(capacity..).unwrap_or(&[]);
         if self.varargs {
-            let items = extra.iter().map(|&p| Borrowed::<PyAny>::from_ptr(py, p));
+            let items = extra.iter().map(borrow);
             return PyTuple::new(py, items.collect::<Vec<_>>()).map(Some);
         }
         if !extra.is_empty() {

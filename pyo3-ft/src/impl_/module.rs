@@ -89,7 +89,9 @@ impl ModuleDef {
     /// # Safety
     /// Called by the import machinery from the module's `PyInit` function.
     pub unsafe fn init(&'static self) -> *mut ffi::PyObject {
-        ffi::PyModuleDef_Init(self.def.get())
+        // SAFETY: the definition is static and CPython's import machinery
+        // is the caller.
+        unsafe { ffi::PyModuleDef_Init(self.def.get()) }
     }
 }
 
@@ -102,10 +104,14 @@ pub unsafe fn exec_module(module: *mut ffi::PyObject, body: ModuleExec) -> c_int
     // on, threads this module starts cannot attach once the interpreter
     // finalizes.
     unsafe { pyo3_ft_runtime::lifecycle::watch() };
-    trampoline(|py: Python<'_>| {
-        let module = Bound::from_borrowed_ptr(py, module).downcast_into_unchecked::<PyModule>();
-        body(&module).map(|()| 0)
-    })
+    // SAFETY: CPython calls the exec slot on an attached thread with a live
+    // module object.
+    unsafe {
+        trampoline(|py: Python<'_>| {
+            let module = Bound::from_borrowed_ptr(py, module).downcast_into_unchecked::<PyModule>();
+            body(&module).map(|()| 0)
+        })
+    }
 }
 
 /// The docstring `#[pymodule]` builds with `concat!(.., "\0")`.

@@ -23,7 +23,8 @@ use crate::types::{CompareOp, PyAny, PyType};
 /// slots of `T`'s own type), alive for `'a`.
 #[inline(always)]
 pub unsafe fn slf<'a, 'py, T>(py: Python<'py>, slf: *mut ffi::PyObject) -> Borrowed<'a, 'py, T> {
-    Borrowed::<PyAny>::from_ptr(py, slf).cast_unchecked()
+    // SAFETY: the caller's contract: `slf` is a live instance of `T`.
+    unsafe { Borrowed::<PyAny>::from_ptr(py, slf).cast_unchecked() }
 }
 
 /// The class object of a class method.
@@ -31,7 +32,8 @@ pub unsafe fn slf<'a, 'py, T>(py: Python<'py>, slf: *mut ffi::PyObject) -> Borro
 /// # Safety
 /// `cls` must be a live type object.
 pub unsafe fn cls(py: Python<'_>, cls: *mut ffi::PyObject) -> Bound<'_, PyType> {
-    Bound::from_borrowed_ptr(py, cls).downcast_into_unchecked()
+    // SAFETY: the caller's contract: `cls` is a live type object.
+    unsafe { Bound::from_borrowed_ptr(py, cls).downcast_into_unchecked() }
 }
 
 /// `PyTypeInfo::type_object_raw` of a `#[pyclass]`.
@@ -77,7 +79,8 @@ pub unsafe fn new_object<T: PyClass>(
     subtype: *mut ffi::PyTypeObject,
     value: impl IntoNew<T>,
 ) -> PyResult<*mut ffi::PyObject> {
-    Ok(value.into_new()?.create_object(py, subtype)?.into_ptr())
+    // SAFETY: the caller's contract: `subtype` is `T`'s type or a subtype.
+    Ok(unsafe { value.into_new()?.create_object(py, subtype) }?.into_ptr())
 }
 
 /// The getter of a `#[py(get)]` field.
@@ -92,11 +95,14 @@ pub unsafe fn get_field<T: PyClass, F>(
 where
     F: for<'py> IntoPyObject<'py>,
 {
-    trampoline(|py| {
-        let this = self::slf::<T>(py, slf);
-        let value = get(&*borrow_slf(&this, method)?);
-        Ok(value.into_pyobject(py)?.into_ptr())
-    })
+    // SAFETY: CPython calls a getter of `T` attached, with an instance.
+    unsafe {
+        trampoline(|py| {
+            let this = self::slf::<T>(py, slf);
+            let value = get(&*borrow_slf(&this, method)?);
+            Ok(value.into_pyobject(py)?.into_ptr())
+        })
+    }
 }
 
 /// The setter of a `#[py(set)]` field.
@@ -113,17 +119,21 @@ where
     T::Storage: ClassStorageMut<T>,
     F: for<'a, 'py> FromPyObject<'a, 'py>,
 {
-    trampoline(|py| {
-        if value.is_null() {
-            return Err(PyAttributeError::new_err(format!(
-                "cannot delete attribute {method}"
-            )));
-        }
-        let value = F::extract(Borrowed::from_ptr(py, value))?;
-        let this = self::slf::<T>(py, slf);
-        set(&mut *borrow_slf_mut(&this, method)?, value);
-        Ok(0)
-    })
+    // SAFETY: CPython calls a setter of `T` attached, with an instance and
+    // a live value (or null to delete).
+    unsafe {
+        trampoline(|py| {
+            if value.is_null() {
+                return Err(PyAttributeError::new_err(format!(
+                    "cannot delete attribute {method}"
+                )));
+            }
+            let value = F::extract(Borrowed::from_ptr(py, value))?;
+            let this = self::slf::<T>(py, slf);
+            set(&mut *borrow_slf_mut(&this, method)?, value);
+            Ok(0)
+        })
+    }
 }
 
 /// Checks that a field of a shared class is `Send + Sync`.
@@ -287,11 +297,17 @@ pub unsafe fn derived_richcmp<T: PyClass>(
     op: c_int,
     compare: fn(&T, &T, CompareOp) -> Option<bool>,
 ) -> PyResult<*mut ffi::PyObject> {
-    let other = Borrowed::<PyAny>::from_ptr(py, other);
+    // SAFETY: the caller's contract: `other` is alive, `slf` an instance
+    // of `T`, both for the call.
+    let (other, this) = unsafe {
+        (
+            Borrowed::<PyAny>::from_ptr(py, other),
+            self::slf::<T>(py, slf),
+        )
+    };
     let (Ok(other), Some(op)) = (other.downcast::<T>(), CompareOp::from_raw(op)) else {
         return Ok(not_implemented(py));
     };
-    let this = self::slf::<T>(py, slf);
     let (a, b) = (borrow_slf(&this, "")?, borrow_slf(&other, "")?);
     Ok(match compare(&a, &b, op) {
         Some(result) => py.bool(result).into_ptr(),
@@ -307,7 +323,8 @@ pub unsafe fn derived_hash<T: PyClass + Hash>(
     py: Python<'_>,
     slf: *mut ffi::PyObject,
 ) -> PyResult<ffi::Py_hash_t> {
-    let this = self::slf::<T>(py, slf);
+    // SAFETY: the caller's contract: `slf` is an instance of `T`.
+    let this = unsafe { self::slf::<T>(py, slf) };
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     borrow_slf(&this, "")?.hash(&mut hasher);
     Ok(hash_value(hasher.finish()))

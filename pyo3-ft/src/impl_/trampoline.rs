@@ -39,7 +39,9 @@ impl ErrorSentinel for isize {
 pub unsafe fn trampoline<R: ErrorSentinel>(
     body: impl for<'py> FnOnce(Python<'py>) -> PyResult<R>,
 ) -> R {
-    let py = Python::assume_attached();
+    // SAFETY: CPython calls this callback on an attached thread (the
+    // caller's contract).
+    let py = unsafe { Python::assume_attached() };
     match catch_unwind(AssertUnwindSafe(|| body(py))) {
         Ok(Ok(value)) => value,
         Ok(Err(err)) => {

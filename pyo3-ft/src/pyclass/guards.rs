@@ -36,7 +36,9 @@ where
 /// The caller must keep a strong reference to `object` for as long as it
 /// uses the result.
 unsafe fn storage<'py, T: PyClass>(object: &Bound<'py, T>) -> &'py T::Storage {
-    &*PyClassObject::<T>::contents(object.as_ptr())
+    // SAFETY: `object` is an instance of `T`, kept alive by the caller for
+    // as long as the result is used.
+    unsafe { &*PyClassObject::<T>::contents(object.as_ptr()) }
 }
 
 impl<'py, T: PyClass> PyRef<'py, T> {

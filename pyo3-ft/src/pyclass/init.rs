@@ -61,21 +61,30 @@ impl<T: PyClass> PyClassInitializer<T> {
         py: Python<'py>,
         subtype: *mut ffi::PyTypeObject,
     ) -> PyResult<Bound<'py, T>> {
-        let object = <T::BaseType as PyClassBaseType>::allocate(py, subtype)?;
-        // Nothing runs Python between allocation and initialization, so no
-        // one (not even the GC) sees the uninitialized contents.
-        self.init_contents(object);
-        Ok(Bound::from_owned_ptr(py, object).downcast_into_unchecked())
+        // SAFETY: `subtype` is `T`'s type or a subtype (the caller's
+        // contract), so the allocation has `T`'s layout. Nothing runs Python
+        // between allocation and initialization, so no one (not even the
+        // GC) sees the uninitialized contents; the new reference is owned.
+        unsafe {
+            let object = <T::BaseType as PyClassBaseType>::allocate(py, subtype)?;
+            self.init_contents(object);
+            Ok(Bound::from_owned_ptr(py, object).downcast_into_unchecked())
+        }
     }
 }
 
 impl<T: PyClass> PyObjectInit for PyClassInitializer<T> {
     unsafe fn init_contents(self, object: *mut ffi::PyObject) {
-        self.base.init_contents(object);
-        std::ptr::write(
-            PyClassObject::<T>::contents(object),
-            T::Storage::new(self.value),
-        );
+        // SAFETY: `object` is a fresh allocation of `T`'s layout (the
+        // trait's contract): the base's part is initialized first, then `T`'s
+        // storage is written into its uninitialized slot.
+        unsafe {
+            self.base.init_contents(object);
+            std::ptr::write(
+                PyClassObject::<T>::contents(object),
+                T::Storage::new(self.value),
+            );
+        }
     }
 }
 

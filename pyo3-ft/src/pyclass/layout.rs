@@ -21,7 +21,8 @@ impl<T: PyClass> PyClassObject<T> {
     /// `object` must point to an instance of `T` (or a subclass).
     #[inline(always)]
     pub unsafe fn contents(object: *mut ffi::PyObject) -> *mut T::Storage {
-        std::ptr::addr_of_mut!((*object.cast::<Self>()).contents)
+        // SAFETY: the caller's contract: `object` has `T`'s layout.
+        unsafe { std::ptr::addr_of_mut!((*object.cast::<Self>()).contents) }
     }
 
     /// Drops `T`'s contents, then the bases'.
@@ -29,8 +30,12 @@ impl<T: PyClass> PyClassObject<T> {
     /// # Safety
     /// `object` must be an initialized instance being deallocated.
     pub unsafe fn drop_contents(object: *mut ffi::PyObject) {
-        T::Storage::drop_in_place(Self::contents(object), T::NAME);
-        <T::BaseType as PyClassBaseType>::drop_contents(object);
+        // SAFETY: the caller's contract: an initialized instance being
+        // deallocated, whose parts are dropped once each, `T`'s first.
+        unsafe {
+            T::Storage::drop_in_place(Self::contents(object), T::NAME);
+            <T::BaseType as PyClassBaseType>::drop_contents(object);
+        }
     }
 }
 
@@ -92,23 +97,27 @@ unsafe impl PyClassBaseType for PyAny {
 /// # Safety
 /// Called by CPython with an instance whose reference count reached zero.
 pub unsafe extern "C" fn tp_dealloc<T: PyClass>(object: *mut ffi::PyObject) {
-    let ty = ffi::Py_TYPE(object);
-    let gc = ffi::PyType_HasFeature(ty, ffi::Py_TPFLAGS_HAVE_GC);
-    if gc {
-        ffi::PyObject_GC_UnTrack(object.cast());
+    // SAFETY: CPython deallocates an unreachable instance of `T` on an
+    // attached thread: each step below runs once, in the order CPython's own
+    // types use, and the object is never touched after `deallocate`.
+    unsafe {
+        let ty = ffi::Py_TYPE(object);
+        if ffi::PyType_HasFeature(ty, ffi::Py_TPFLAGS_HAVE_GC) {
+            ffi::PyObject_GC_UnTrack(object.cast());
+        }
+        if ffi::PyType_HasFeature(ty, ffi::Py_TPFLAGS_MANAGED_WEAKREF) {
+            ffi::PyObject_ClearWeakRefs(object);
+        }
+        if ffi::PyType_HasFeature(ty, ffi::Py_TPFLAGS_MANAGED_DICT) {
+            ffi::PyObject_ClearManagedDict(object);
+        }
+        let dropped = std::panic::catch_unwind(|| PyClassObject::<T>::drop_contents(object));
+        if let Err(payload) = dropped {
+            crate::panic::PanicException::from_panic_payload(payload)
+                .write_unraisable(Python::assume_attached(), None);
+        }
+        <T::BaseType as PyClassBaseType>::deallocate(object);
+        // Instances of heap types own a reference to their type.
+        ffi::Py_DECREF(ty.cast());
     }
-    if ffi::PyType_HasFeature(ty, ffi::Py_TPFLAGS_MANAGED_WEAKREF) {
-        ffi::PyObject_ClearWeakRefs(object);
-    }
-    if ffi::PyType_HasFeature(ty, ffi::Py_TPFLAGS_MANAGED_DICT) {
-        ffi::PyObject_ClearManagedDict(object);
-    }
-    let dropped = std::panic::catch_unwind(|| PyClassObject::<T>::drop_contents(object));
-    if let Err(payload) = dropped {
-        crate::panic::PanicException::from_panic_payload(payload)
-            .write_unraisable(Python::assume_attached(), None);
-    }
-    <T::BaseType as PyClassBaseType>::deallocate(object);
-    // Instances of heap types own a reference to their type.
-    ffi::Py_DECREF(ty.cast());
 }

@@ -11,6 +11,9 @@
 //! - `modules.rs`: declarative modules, submodules, exceptions
 //!   (`pyo3_style.modules`)
 
+// Each area file holds the `#[pymodule]` of the same name.
+#![allow(clippy::module_inception)]
+
 mod classes;
 mod enums;
 mod methods;
