@@ -15,6 +15,9 @@
 //! # Ok::<(), PyErr>(())
 //! ```
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 pub mod conversion;
 #[cfg(feature = "embed")]
 pub mod embed;

@@ -3,8 +3,8 @@
 use std::ffi::CString;
 use std::marker::PhantomData;
 
-use pyo3_ft_runtime::{ffi, thread_state};
 pub use pyo3_ft_runtime::lifecycle::AttachError;
+use pyo3_ft_runtime::{ffi, thread_state};
 
 use crate::err::{PyErr, PyResult};
 use crate::instance::Bound;

@@ -13,6 +13,9 @@
 //!   (an asynchronous `TimeoutError` on its worker thread) and answers
 //!   504. The other plugins keep serving.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 pub mod api;
 pub mod plugins;
 pub mod server;

@@ -1,6 +1,9 @@
 //! `script-host --plugins DIR [--workers N] [--bind ADDR] [--deadline-ms MS]`:
 //! serves `POST /NAME` with `DIR/NAME.py`'s `handle(body)`.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 use std::error::Error;
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -36,6 +36,9 @@
 //! # }
 //! ```
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 pub mod access_log;
 pub mod app;
 pub mod body;

@@ -1,6 +1,9 @@
 //! `wsgi-server --app MODULE:CALLABLE --workers N --bind HOST:PORT`: see
 //! `wsgi-server --help`.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;

@@ -16,7 +16,8 @@ use crate::types::{PyAny, PyBool, PyFloat};
 /// # Safety
 /// `made` must be a new reference or null with an exception set.
 unsafe fn wrap(py: Python<'_>, made: *mut ffi::PyObject) -> PyResult<Bound<'_, PyAny>> {
-    Bound::from_owned_ptr_or_err(py, made)
+    // SAFETY: the caller's contract is `from_owned_ptr_or_err`'s.
+    unsafe { Bound::from_owned_ptr_or_err(py, made) }
 }
 
 /// `-1` may be a value or an error: only an exception set tells.

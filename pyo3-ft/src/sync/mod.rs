@@ -137,8 +137,7 @@ pub(crate) mod tests {
             Err(RecvTimeoutError::Timeout) => {
                 // Straight to stderr: the test harness's capture of
                 // `eprintln!` would be lost with the process.
-                let message =
-                    "deadlock: a pyo3_ft test did not finish within 60 s; aborting\n";
+                let message = "deadlock: a pyo3_ft test did not finish within 60 s; aborting\n";
                 let _ = std::io::Write::write_all(&mut std::io::stderr(), message.as_bytes());
                 std::process::abort()
             }

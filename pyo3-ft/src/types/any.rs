@@ -150,7 +150,8 @@ impl<'py> Bound<'py, PyAny> {
     /// `call` must follow that convention.
     #[inline]
     pub(crate) unsafe fn wrap(&self, call: *mut ffi::PyObject) -> PyResult<Bound<'py, PyAny>> {
-        Bound::from_owned_ptr_or_err(self.py(), call)
+        // SAFETY: the caller's contract is `from_owned_ptr_or_err`'s.
+        unsafe { Bound::from_owned_ptr_or_err(self.py(), call) }
     }
 
     /// `getattr(self, name)`.

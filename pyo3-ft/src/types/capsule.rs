@@ -81,8 +81,8 @@ unsafe extern "C" fn destroy<T>(capsule: *mut ffi::PyObject) {
     let contents = unsafe {
         ffi::PyCapsule_GetPointer(capsule, ffi::PyCapsule_GetName(capsule)).cast::<Contents<T>>()
     };
-    // SAFETY: the box was leaked by `new` and is reclaimed once, here.
     let _ = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: the box was leaked by `new` and is reclaimed once, here.
         drop(unsafe { Box::from_raw(contents) })
     }));
 }

@@ -175,9 +175,13 @@ impl<'py> Bound<'py, PyDict> {
     /// # Safety
     /// `list` must be a new list reference or null.
     unsafe fn snapshot(&self, list: *mut ffi::PyObject) -> Bound<'py, PyList> {
-        Bound::from_owned_ptr_or_err(self.py(), list)
-            .expect("out of memory copying a dict")
-            .downcast_into_unchecked()
+        // SAFETY: the caller's contract: a new list reference, or null with
+        // an exception set.
+        unsafe {
+            Bound::from_owned_ptr_or_err(self.py(), list)
+                .expect("out of memory copying a dict")
+                .downcast_into_unchecked()
+        }
     }
 
     /// Iterates over `(key, value)` pairs, as `for (k, v) in dict` does.

@@ -15,8 +15,11 @@ use crate::types::{PyAny, PyIterator};
 /// # Safety
 /// `ob` must be alive and `t` a type object.
 unsafe fn instance_of(ob: *mut ffi::PyObject, t: *mut ffi::PyTypeObject) -> bool {
-    let actual = ffi::Py_TYPE(ob);
-    actual == t || ffi::PyType_IsSubtype(actual, t) != 0
+    // SAFETY: the caller's contract: `ob` is alive and `t` a type.
+    unsafe {
+        let actual = ffi::Py_TYPE(ob);
+        actual == t || ffi::PyType_IsSubtype(actual, t) != 0
+    }
 }
 
 builtin_type!(
@@ -48,7 +51,8 @@ where
 /// # Safety
 /// `make` must return a new set/frozenset reference or null.
 unsafe fn empty(py: Python<'_>, made: *mut ffi::PyObject) -> PyResult<Bound<'_, PyAny>> {
-    Bound::from_owned_ptr_or_err(py, made)
+    // SAFETY: the caller's contract is `from_owned_ptr_or_err`'s.
+    unsafe { Bound::from_owned_ptr_or_err(py, made) }
 }
 
 impl PySet {

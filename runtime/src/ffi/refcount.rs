@@ -219,8 +219,10 @@ pub unsafe fn Py_REFCNT(op: *mut PyObject) -> isize {
         }
         local as isize + (shared >> _Py_REF_SHARED_SHIFT)
     }
-    // SAFETY: `op` is live (caller). 3.14 reads the low 32 bits only.
+    // `ob_refcnt` is 32 bits from 3.14 (the low half of the count).
     #[cfg(not(Py_GIL_DISABLED))]
+    #[allow(clippy::unnecessary_cast)]
+    // SAFETY: `op` is live (caller).
     unsafe {
         (*op).ob_refcnt as isize
     }

@@ -284,7 +284,7 @@ impl Ready {
 pub mod methods {
     #[pymodule_export]
     use super::{
-        count_all, describe, measure_items, Counter, Countdown, Initialized, Made, Ready,
-        Record, Shout,
+        count_all, describe, measure_items, Countdown, Counter, Initialized, Made, Ready, Record,
+        Shout,
     };
 }
