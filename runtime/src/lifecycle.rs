@@ -12,8 +12,12 @@
 //! So pyo3-ft closes the door first. The first time a thread attaches (or
 //! a pyo3-ft module is imported), [`watch`] registers a Python `atexit`
 //! callback. Finalization runs `atexit` callbacks before anything is torn
-//! down; ours marks the interpreter as closing and waits (detached) until
-//! every attach already past the door has completed. From then on,
+//! down; ours marks the interpreter as closing and waits (detached, for at
+//! most [`CLOSE_WAIT`]) until every thread that came through the door has
+//! detached again: CPython 3.13t frees the thread states of other threads
+//! while finalizing, and a thread detaching at that moment would touch
+//! freed memory. A thread that stays attached longer (running Python code)
+//! is stopped by CPython's finalization and parked for good. From then on,
 //! [`enter`] refuses: attaching reports [`AttachError::Finalizing`] and
 //! a reference released on a detached thread is left alone (the process
 //! is ending; the interpreter frees its memory wholesale).
@@ -26,8 +30,10 @@ use crate::ffi;
 
 /// Set by the `atexit` callback: no thread may attach any more.
 static CLOSING: AtomicBool = AtomicBool::new(false);
-/// Attaches that passed [`enter`] and have not completed yet.
-static ENTERING: AtomicUsize = AtomicUsize::new(0);
+/// Threads that came through [`enter`] and have not detached yet.
+static INSIDE: AtomicUsize = AtomicUsize::new(0);
+/// How long the `atexit` callback waits for attached threads to detach.
+pub const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// Whether this process has seen an initialized interpreter.
 static SEEN: AtomicBool = AtomicBool::new(false);
 
@@ -71,12 +77,13 @@ impl fmt::Display for AttachError {
 
 impl std::error::Error for AttachError {}
 
-/// Proof that an attach passed the door; dropped once it completed.
+/// Proof that an attach came through the door; dropped once the thread
+/// has detached again.
 pub(crate) struct Entry(());
 
 impl Drop for Entry {
     fn drop(&mut self) {
-        ENTERING.fetch_sub(1, SeqCst);
+        INSIDE.fetch_sub(1, SeqCst);
     }
 }
 
@@ -84,9 +91,9 @@ impl Drop for Entry {
 ///
 /// The counter is raised before the flag is read and the flag is set
 /// before the counter is read (all sequentially consistent), so either the
-/// closing thread waits for this attach or this attach sees the flag.
+/// closing thread waits for this thread or this attach sees the flag.
 pub(crate) fn enter() -> Result<Entry, AttachError> {
-    ENTERING.fetch_add(1, SeqCst);
+    INSIDE.fetch_add(1, SeqCst);
     let entry = Entry(());
     if CLOSING.load(SeqCst) {
         return Err(AttachError::Finalizing);
@@ -182,20 +189,21 @@ unsafe fn register_exit_callback() {
 }
 
 /// The `atexit` callback: closes the door, then waits, detached, for the
-/// attaches already through it (on GIL builds they may be waiting for the
-/// GIL this thread holds).
+/// threads already through it to detach (on GIL builds they may be waiting
+/// for the GIL this thread holds), for at most [`CLOSE_WAIT`].
 unsafe extern "C" fn close(
     _module: *mut ffi::PyObject,
     _unused: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
     CLOSING.store(true, SeqCst);
-    if ENTERING.load(SeqCst) != 0 {
+    if INSIDE.load(SeqCst) != 0 {
+        let deadline = std::time::Instant::now() + CLOSE_WAIT;
         // SAFETY: `atexit` runs callbacks on an attached thread; the state
         // parked here is restored before returning to CPython.
         unsafe {
             let tstate = ffi::PyEval_SaveThread();
-            while ENTERING.load(SeqCst) != 0 {
-                std::thread::yield_now();
+            while INSIDE.load(SeqCst) != 0 && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_micros(100));
             }
             ffi::PyEval_RestoreThread(tstate);
         }

@@ -62,12 +62,13 @@ enum OnDrop {
     /// Nothing: an outer guard (or the caller of an extension function)
     /// keeps the thread attached.
     Nothing,
-    /// Park the thread's persistent state for the next attach.
-    Park,
+    /// Park the thread's persistent state for the next attach. The entry
+    /// through the lifecycle's door is given back once parked.
+    Park(lifecycle::Entry),
     /// Release a temporary state: the thread's thread-locals were already
     /// being destroyed when it attached (a `Py` dropped by another
     /// thread-local's destructor), so there was nowhere to keep one.
-    Release(ffi::PyGILState_STATE),
+    Release(ffi::PyGILState_STATE, lifecycle::Entry),
 }
 
 /// Keeps the current thread attached; dropping it undoes one [`attach`].
@@ -81,16 +82,17 @@ pub struct AttachGuard {
 impl Drop for AttachGuard {
     fn drop(&mut self) {
         DEPTH.set(DEPTH.get() - 1);
+        // The entry (a field) is given back after this, once detached.
         match self.on_drop {
             OnDrop::Nothing => {}
             // SAFETY: this guard attached the thread's state, so it is the
             // current attached state; parking it keeps it for the next attach.
-            OnDrop::Park => unsafe {
+            OnDrop::Park(_) => unsafe {
                 ffi::PyEval_SaveThread();
             },
             // SAFETY: this guard took `gilstate` from `PyGILState_Ensure`
             // and releases it exactly once, deleting the temporary state.
-            OnDrop::Release(gilstate) => unsafe { ffi::PyGILState_Release(gilstate) },
+            OnDrop::Release(gilstate, _) => unsafe { ffi::PyGILState_Release(gilstate) },
         }
     }
 }
@@ -166,19 +168,19 @@ pub fn is_attached() -> bool {
 
 #[cold]
 fn attach_slow() -> Result<OnDrop, AttachError> {
-    let _entry = lifecycle::enter()?;
+    let entry = lifecycle::enter()?;
     ensure_initialized()?;
-    // SAFETY: the interpreter is initialized and not closing (`_entry`
-    // holds off the close until this attach completes); the state returned
-    // by `PyGILState_GetThisThreadState` belongs to this thread and is
-    // detached.
+    // SAFETY: the interpreter is initialized and not closing (`entry`
+    // holds off the close until this thread detaches again); the state
+    // returned by `PyGILState_GetThisThreadState` belongs to this thread and
+    // is detached.
     let on_drop = unsafe {
         let existing = ffi::PyGILState_GetThisThreadState();
         if existing.is_null() {
-            create_thread_state()
+            create_thread_state(entry)
         } else {
             ffi::PyEval_RestoreThread(existing);
-            OnDrop::Park
+            OnDrop::Park(entry)
         }
     };
     // SAFETY: the thread is attached now.
@@ -191,7 +193,7 @@ fn attach_slow() -> Result<OnDrop, AttachError> {
 ///
 /// # Safety
 /// The interpreter must be initialized and the thread have no state.
-unsafe fn create_thread_state() -> OnDrop {
+unsafe fn create_thread_state(entry: lifecycle::Entry) -> OnDrop {
     // SAFETY: the caller's contract.
     let (gilstate, tstate) =
         unsafe { (ffi::PyGILState_Ensure(), ffi::PyThreadState_GetUnchecked()) };
@@ -199,8 +201,8 @@ unsafe fn create_thread_state() -> OnDrop {
         *owned.borrow_mut() = Some(OwnedThreadState { tstate, gilstate });
     });
     match kept {
-        Ok(()) => OnDrop::Park,
-        Err(_) => OnDrop::Release(gilstate),
+        Ok(()) => OnDrop::Park(entry),
+        Err(_) => OnDrop::Release(gilstate, entry),
     }
 }
 
@@ -237,7 +239,9 @@ fn initialize() -> Result<(), AttachError> {
 }
 
 /// Runs `f` with the current thread detached, then re-attaches it, also
-/// when `f` panics.
+/// when `f` panics. Once the interpreter has started finalizing (see
+/// [`lifecycle`](crate::lifecycle)), the thread does not come back: it
+/// parks for good, as CPython parks its own threads then.
 ///
 /// # Safety
 /// The current thread must be attached, and `f` must not use any Python
@@ -249,6 +253,14 @@ pub unsafe fn detach<R>(f: impl FnOnce() -> R) -> R {
     }
     impl Drop for Reattach {
         fn drop(&mut self) {
+            if lifecycle::is_closing() {
+                // The interpreter is finalizing, or gone: its thread states
+                // may be freed memory. The thread parks for good, as CPython
+                // parks its own threads that try to come back then.
+                loop {
+                    std::thread::park();
+                }
+            }
             // SAFETY: `tstate` is the state this thread parked below.
             unsafe { ffi::PyEval_RestoreThread(self.tstate) };
             DEPTH.set(self.depth);
