@@ -53,16 +53,7 @@ pub fn subcommand(ft_only: bool) -> Result<ExitCode> {
     let root = util::workspace_root();
     let found = provision::interpreters(&provision::Options::default(), !ft_only)?;
     let (lines, total) = stage(&root, &found, ft_only);
-    println!("\n==== summary ====");
-    for line in &lines {
-        println!("{line}");
-    }
-    println!("{total}");
-    Ok(if total.failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(summary::report(&lines, total))
 }
 
 /// One configuration of the layout check.

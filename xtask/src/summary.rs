@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::ops::{Add, AddAssign};
+use std::process::ExitCode;
 
 /// Passed and failed tests of one or more runs.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,22 @@ impl AddAssign for Counts {
 impl fmt::Display for Counts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} passed, {} failed", self.passed, self.failed)
+    }
+}
+
+/// Prints the `==== summary ====` block (one line per stage, then the
+/// total) and turns the total into the exit status: failure if anything
+/// failed.
+pub fn report(lines: &[String], total: Counts) -> ExitCode {
+    println!("\n==== summary ====");
+    for line in lines {
+        println!("{line}");
+    }
+    println!("{total}");
+    if total.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

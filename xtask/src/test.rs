@@ -77,16 +77,7 @@ pub fn run(ft_only: bool) -> Result<ExitCode> {
         total += cargo + pytest;
     }
 
-    println!("\n==== summary ====");
-    for line in &lines {
-        println!("{line}");
-    }
-    println!("{total}");
-    Ok(if total.failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(summary::report(&lines, total))
 }
 
 fn banner(title: &str) {

@@ -49,14 +49,10 @@ pub fn expand(model: &FnModel, item: &ItemFn) -> TokenStream {
     let wrapper = fastcall_wrapper(model, name, quote!(#ident), (quote!(), None));
     let doc = c_str(&docstring(model, None));
     let c_name = c_str(name);
-    quote! {
-        #item
-
-        #[doc(hidden)]
-        #[allow(non_camel_case_types, dead_code)]
-        #vis struct #ident {}
-
-        impl #ident {
+    let companion = super::companion_struct(
+        vis,
+        ident,
+        quote! {
             #[doc(hidden)]
             #vis fn __pyo3_ft_function_def() -> &'static ::pyo3_ft::impl_::PyFunctionDef {
                 #wrapper
@@ -68,6 +64,11 @@ pub fn expand(model: &FnModel, item: &ItemFn) -> TokenStream {
             #vis fn __pyo3_ft_add_to_module(module: &::pyo3_ft::Bound<'_, ::pyo3_ft::types::PyModule>) -> ::pyo3_ft::PyResult<()> {
                 module.add_function(Self::__pyo3_ft_function_def())
             }
-        }
+        },
+    );
+    quote! {
+        #item
+
+        #companion
     }
 }

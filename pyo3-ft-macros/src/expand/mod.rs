@@ -18,6 +18,25 @@ use std::ffi::CString;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+/// The hidden struct named like a `#[pyfunction]` or function-form
+/// `#[pymodule]` (so `wrap_pyfunction!(name)` and `add_wrapped` find it by
+/// the function's path), with `items` as its associated functions.
+pub fn companion_struct(
+    vis: &syn::Visibility,
+    ident: &syn::Ident,
+    items: TokenStream,
+) -> TokenStream {
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, dead_code)]
+        #vis struct #ident {}
+
+        impl #ident {
+            #items
+        }
+    }
+}
+
 /// A `c"..."` literal for `text`.
 pub fn c_str(text: &str) -> TokenStream {
     let text = CString::new(text.replace('\0', "")).expect("NULs removed");

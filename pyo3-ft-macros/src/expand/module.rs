@@ -55,17 +55,11 @@ pub fn expand_fn(model: &ModuleModel, item: &syn::ItemFn) -> TokenStream {
     let vis = &item.vis;
     let exec = quote!(#ident);
     let entry = entry_point(model, &exec);
-    let add = add_to_module(model, &exec);
+    let companion = super::companion_struct(vis, ident, add_to_module(model, &exec));
     quote! {
         #item
 
-        #[doc(hidden)]
-        #[allow(non_camel_case_types, dead_code)]
-        #vis struct #ident {}
-
-        impl #ident {
-            #add
-        }
+        #companion
 
         #entry
     }
