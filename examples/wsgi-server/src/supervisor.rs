@@ -54,12 +54,11 @@ pub fn inherited_listeners() -> Result<Option<Vec<StdListener>>, String> {
         let Some((kind, fd)) = parsed else {
             return Err(format!("{LISTEN_FDS} has a bad entry `{item}`"));
         };
-        // SAFETY: the supervisor set LISTEN_FDS to the descriptors of the
-        // listening sockets it left open across `exec` for this process,
-        // each with its kind, and nothing else in this process refers to
-        // them; TAKEN makes this the only owner even if the function is
-        // called again. (Were one not a socket of that kind, using it would
-        // fail with an error, not misbehave.)
+        // (Were a descriptor not a socket of that kind, using it would fail
+        // with an error, not misbehave.)
+        // SAFETY: LISTEN_FDS names the listening sockets the supervisor left
+        // open across `exec`; nothing else here owns them, and TAKEN keeps
+        // this the only taker.
         listeners.push(unsafe { StdListener::inherit(kind, fd) }?);
     }
     Ok(Some(listeners))

@@ -95,21 +95,9 @@ fn derived_slots(model: &ClassModel) -> Vec<TokenStream> {
         } else {
             quote!(::pyo3_ft::impl_::pyclass::compare_eq::<#ident>)
         };
-        slots.push(slot_def(
-            "Py_tp_richcompare",
-            quote!(::pyo3_ft::runtime::ffi::richcmpfunc),
-            quote!({
-                unsafe extern "C" fn __richcmp(
-                    slf: *mut ::pyo3_ft::runtime::ffi::PyObject,
-                    other: *mut ::pyo3_ft::runtime::ffi::PyObject,
-                    op: ::std::ffi::c_int,
-                ) -> *mut ::pyo3_ft::runtime::ffi::PyObject {
-                    // SAFETY: CPython calls it with an instance of the class.
-                    unsafe { ::pyo3_ft::impl_::trampoline(|py| ::pyo3_ft::impl_::pyclass::derived_richcmp::<#ident>(py, slf, other, op, #compare)) }
-                }
-                __richcmp
-            }),
-        ));
+        slots.push(richcmp_slot(quote!(
+            ::pyo3_ft::impl_::pyclass::derived_richcmp::<#ident>(py, slf, other, op, #compare)
+        )));
     }
     if model.hash.is_some() {
         slots.push(slot_def(
@@ -338,4 +326,24 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
 
         #base_impl
     }
+}
+
+/// The `Py_tp_richcompare` slot running `body` (an expression of `py`,
+/// `slf`, `other` and `op` giving a `PyResult` of the result pointer).
+pub(super) fn richcmp_slot(body: TokenStream) -> TokenStream {
+    slot_def(
+        "Py_tp_richcompare",
+        quote!(::pyo3_ft::runtime::ffi::richcmpfunc),
+        quote!({
+            unsafe extern "C" fn __richcmp(
+                slf: *mut ::pyo3_ft::runtime::ffi::PyObject,
+                other: *mut ::pyo3_ft::runtime::ffi::PyObject,
+                op: ::std::ffi::c_int,
+            ) -> *mut ::pyo3_ft::runtime::ffi::PyObject {
+                // SAFETY: CPython calls it with an instance of the class.
+                unsafe { ::pyo3_ft::impl_::trampoline(|py| #body) }
+            }
+            __richcmp
+        }),
+    )
 }

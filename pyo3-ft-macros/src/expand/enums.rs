@@ -100,21 +100,9 @@ fn c_like(model: &ClassModel, variants: &[VariantModel]) -> EnumParts {
     );
     let mut slots = vec![repr, int];
     if model.eq_int.is_some() {
-        slots.push(slot_def(
-            "Py_tp_richcompare",
-            quote!(::pyo3_ft::runtime::ffi::richcmpfunc),
-            quote!({
-                unsafe extern "C" fn __richcmp(
-                    slf: *mut ::pyo3_ft::runtime::ffi::PyObject,
-                    other: *mut ::pyo3_ft::runtime::ffi::PyObject,
-                    op: ::std::ffi::c_int,
-                ) -> *mut ::pyo3_ft::runtime::ffi::PyObject {
-                    // SAFETY: CPython calls it with an instance of the class.
-                    unsafe { ::pyo3_ft::impl_::trampoline(|py| ::pyo3_ft::impl_::enums::richcmp_eq_int::<#ident>(py, slf, other, op, #discriminant)) }
-                }
-                __richcmp
-            }),
-        ));
+        slots.push(super::class::richcmp_slot(quote!(
+            ::pyo3_ft::impl_::enums::richcmp_eq_int::<#ident>(py, slf, other, op, #discriminant)
+        )));
     }
     EnumParts {
         class_attrs,
