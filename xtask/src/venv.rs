@@ -7,11 +7,16 @@ use std::process::Command;
 use crate::interpreters::Interpreter;
 use crate::util::{self, Result};
 
-/// What the tests need: the test runner, the build backend of the example
-/// projects (they are built with `--no-build-isolation`), and Flask for the
-/// WSGI server's tests.
-const PACKAGES: [&str; 6] = [
+/// What the tests need: the test runner, the build backends of the example
+/// projects (setuptools-rust, used with `--no-build-isolation`, and
+/// maturin), Flask for the WSGI server's tests, NumPy for the buffer
+/// protocol's, and the type checkers that check the generated stubs.
+const PACKAGES: [&str; 10] = [
     "flask",
+    "maturin",
+    "mypy",
+    "numpy",
+    "pyright",
     "pytest",
     "pytest-run-parallel",
     "setuptools",
