@@ -8,6 +8,7 @@
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
+#![doc(test(attr(deny(warnings))))]
 
 mod attrs;
 mod ctxt;

@@ -5,12 +5,12 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::ops::Deref;
-use std::ptr::NonNull;
 
 use pyo3_ft_runtime::{ffi, thread_state};
 
 use crate::err::{PyErr, PyResult};
 use crate::python::Python;
+use crate::thread_bound::{BoundMarker, ObjectPtr};
 use crate::type_info::{DowncastError, DowncastIntoError, PyTypeInfo};
 use crate::types::PyAny;
 
@@ -20,16 +20,17 @@ use crate::types::PyAny;
 /// reference beyond `'py`, turn it into a [`Py`] with [`Bound::unbind`].
 #[repr(transparent)]
 pub struct Bound<'py, T = PyAny> {
-    ptr: NonNull<ffi::PyObject>,
-    marker: PhantomData<(Python<'py>, T)>,
+    ptr: ObjectPtr,
+    marker: PhantomData<(&'py (), T)>,
+    thread: BoundMarker,
 }
 
 /// A borrowed reference: no reference-count traffic, valid for `'a`.
 /// Neither `Send` nor `Sync`.
 #[repr(transparent)]
 pub struct Borrowed<'a, 'py, T = PyAny> {
-    ptr: NonNull<ffi::PyObject>,
-    marker: PhantomData<(&'a Bound<'py, T>, Python<'py>)>,
+    ptr: ObjectPtr,
+    marker: PhantomData<&'a Bound<'py, T>>,
 }
 
 /// A strong reference that is not tied to an attached thread: store it in
@@ -44,7 +45,7 @@ pub struct Borrowed<'a, 'py, T = PyAny> {
 /// is released through a temporary thread state.
 #[repr(transparent)]
 pub struct Py<T = PyAny> {
-    ptr: NonNull<ffi::PyObject>,
+    ptr: ObjectPtr,
     marker: PhantomData<T>,
 }
 
@@ -65,8 +66,9 @@ impl<'py> Bound<'py, PyAny> {
     pub unsafe fn from_owned_ptr(_py: Python<'py>, ptr: *mut ffi::PyObject) -> Self {
         Bound {
             // SAFETY: the caller guarantees `ptr` is not null.
-            ptr: unsafe { NonNull::new_unchecked(ptr) },
+            ptr: unsafe { ObjectPtr::new_unchecked(ptr) },
             marker: PhantomData,
+            thread: PhantomData,
         }
     }
 
@@ -172,6 +174,7 @@ impl<'py, T> Bound<'py, T> {
         Bound {
             ptr: ManuallyDrop::new(self).ptr,
             marker: PhantomData,
+            thread: PhantomData,
         }
     }
 
@@ -247,6 +250,7 @@ impl<T> Clone for Bound<'_, T> {
         Bound {
             ptr: self.ptr,
             marker: PhantomData,
+            thread: PhantomData,
         }
     }
 }
@@ -279,7 +283,7 @@ impl<'a, 'py, T> Borrowed<'a, 'py, T> {
     pub unsafe fn from_ptr(_py: Python<'py>, ptr: *mut ffi::PyObject) -> Self {
         Borrowed {
             // SAFETY: the caller guarantees `ptr` is not null.
-            ptr: unsafe { NonNull::new_unchecked(ptr) },
+            ptr: unsafe { ObjectPtr::new_unchecked(ptr) },
             marker: PhantomData,
         }
     }
@@ -365,6 +369,7 @@ impl<T> Py<T> {
         Bound {
             ptr: ManuallyDrop::new(self).ptr,
             marker: PhantomData,
+            thread: PhantomData,
         }
     }
 
@@ -388,7 +393,7 @@ impl<T> Py<T> {
     pub unsafe fn from_owned_ptr(ptr: *mut ffi::PyObject) -> Self {
         Py {
             // SAFETY: the caller guarantees `ptr` is not null.
-            ptr: unsafe { NonNull::new_unchecked(ptr) },
+            ptr: unsafe { ObjectPtr::new_unchecked(ptr) },
             marker: PhantomData,
         }
     }

@@ -17,6 +17,7 @@
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
+#![doc(test(attr(deny(warnings))))]
 
 pub mod conversion;
 #[cfg(feature = "embed")]
@@ -36,6 +37,7 @@ pub mod pyclass;
 mod python;
 pub mod sync;
 pub mod testing;
+mod thread_bound;
 pub mod type_info;
 pub mod types;
 

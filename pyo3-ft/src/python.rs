@@ -8,6 +8,7 @@ use pyo3_ft_runtime::{ffi, thread_state};
 
 use crate::err::{PyErr, PyResult};
 use crate::instance::Bound;
+use crate::thread_bound::PythonMarker;
 use crate::types::{PyAny, PyDict, PyModule, PyString};
 
 /// A token proving that the current thread is attached to the interpreter
@@ -25,7 +26,7 @@ use crate::types::{PyAny, PyDict, PyModule, PyString};
 /// # Ok::<(), PyErr>(())
 /// ```
 #[derive(Clone, Copy)]
-pub struct Python<'py>(PhantomData<(&'py (), *mut ())>);
+pub struct Python<'py>(PhantomData<&'py ()>, PythonMarker);
 
 /// Values that may cross a [`Python::detach`] boundary: everything that is
 /// `Send`. pyo3-ft's attached types (`Python`, `Bound`, `Borrowed`,
@@ -134,7 +135,7 @@ impl<'py> Python<'py> {
     /// The current thread must be attached for all of `'py`.
     #[inline(always)]
     pub unsafe fn assume_attached() -> Python<'py> {
-        Python(PhantomData)
+        Python(PhantomData, PhantomData)
     }
 
     /// Runs `f` with this thread detached, so that other threads can run a

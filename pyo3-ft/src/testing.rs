@@ -3,7 +3,6 @@
 //!
 //! ```
 //! use std::sync::atomic::{AtomicU64, Ordering};
-//! use pyo3_ft::prelude::*;
 //! use pyo3_ft::testing::hammer;
 //!
 //! let calls = AtomicU64::new(0);

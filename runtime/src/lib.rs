@@ -14,6 +14,7 @@
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
+#![doc(test(attr(deny(warnings))))]
 
 pub mod build_info;
 #[cfg(feature = "embed")]

@@ -319,3 +319,165 @@ fn an_unsendable_object_freed_on_another_thread_is_leaked_not_dropped() {
         "dropped on a foreign thread"
     );
 }
+
+/// Set by `Ledger.add` just before it panics; any `add` that gets the lock
+/// afterwards counts a violation of the poisoning rule.
+static LEDGER_PANICKED: AtomicUsize = AtomicUsize::new(0);
+static LEDGER_AFTER_PANIC: AtomicUsize = AtomicUsize::new(0);
+
+#[pyclass(mutable)]
+struct Ledger {
+    entries: Vec<i64>,
+    total: i64,
+}
+
+#[pymethods]
+impl Ledger {
+    #[new]
+    fn new() -> Self {
+        Ledger {
+            entries: Vec::new(),
+            total: 0,
+        }
+    }
+
+    /// Half-updates the ledger, then panics on a negative amount.
+    fn add(&mut self, amount: i64) {
+        if LEDGER_PANICKED.load(Ordering::SeqCst) != 0 {
+            LEDGER_AFTER_PANIC.fetch_add(1, Ordering::SeqCst);
+        }
+        self.entries.push(amount);
+        if amount < 0 {
+            LEDGER_PANICKED.store(1, Ordering::SeqCst);
+            panic!("negative amount {amount}");
+        }
+        self.total += amount;
+    }
+
+    fn total(&self) -> i64 {
+        self.total
+    }
+}
+
+#[pyclass(unsendable)]
+struct Tally {
+    count: i64,
+}
+
+#[pymethods]
+impl Tally {
+    #[new]
+    fn new() -> Self {
+        Tally { count: 0 }
+    }
+
+    fn bump(&mut self, fail: bool) {
+        self.count += 1;
+        assert!(!fail, "bump failed half-way");
+    }
+
+    fn count(&self) -> i64 {
+        self.count
+    }
+}
+
+#[test]
+fn a_panic_in_a_mut_self_method_poisons_the_object() {
+    Python::attach(|py| {
+        let module = PyModule::new(py, "poison").unwrap();
+        module.add_class::<Ledger>().unwrap();
+        module.add_class::<Tally>().unwrap();
+        let globals = module.dict().copy().unwrap();
+        py.run(
+            r#"
+for cls, ok, bad, read in ((Ledger, 1, -1, "total"), (Tally, False, True, "count")):
+    obj, other = cls(), cls()
+    step = getattr(obj, "add" if cls is Ledger else "bump")
+    step(ok)
+    try:
+        step(bad)
+    except BaseException as e:
+        assert type(e).__name__ == "PanicException", repr(e)
+        assert "negative amount" in str(e) or "half-way" in str(e), e
+    else:
+        raise AssertionError("no panic")
+    for call in (lambda: getattr(obj, read)(), lambda: step(ok)):
+        try:
+            call()
+        except RuntimeError as e:
+            assert "panicked while it held the object exclusively" in str(e), e
+            assert "poisoned" in str(e), e
+        else:
+            raise AssertionError("a poisoned object was used")
+    # Other objects of the class are untouched.
+    getattr(other, "add" if cls is Ledger else "bump")(ok)
+    assert getattr(other, read)() == 1
+"#,
+            Some(&globals),
+            None,
+        )
+        .unwrap();
+        // From Rust, too.
+        let ledger = Bound::new(py, Ledger::new()).unwrap();
+        let err = ledger.as_any().call_method1("add", (-3,)).unwrap_err();
+        assert!(err.to_string().contains("negative amount"), "{err}");
+        let refused = ledger.try_borrow().err().expect("a poisoned borrow");
+        assert!(
+            refused.to_string().contains("Ledger.add() panicked"),
+            "{refused}"
+        );
+    });
+}
+
+#[test]
+fn no_thread_sees_a_ledger_after_a_panic_poisoned_it() {
+    const THREADS: usize = 8;
+    const CALLS: i64 = 500;
+    LEDGER_PANICKED.store(0, Ordering::SeqCst);
+    LEDGER_AFTER_PANIC.store(0, Ordering::SeqCst);
+    let ledger: Py<Ledger> = Python::attach(|py| Bound::new(py, Ledger::new()).unwrap().unbind());
+    let barrier = std::sync::Barrier::new(THREADS);
+    let (ok, refused) = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let (ledger, barrier) = (&ledger, &barrier);
+                s.spawn(move || {
+                    barrier.wait();
+                    let (mut ok, mut refused) = (0, 0);
+                    for i in 0..CALLS {
+                        let amount = if t == 0 && i == CALLS / 4 { -1 } else { 1 };
+                        let outcome = Python::attach(|py| {
+                            ledger
+                                .bind(py)
+                                .as_any()
+                                .call_method1("add", (amount,))
+                                .map(drop)
+                                .map_err(|e| e.to_string())
+                        });
+                        match outcome {
+                            Ok(_) => ok += 1,
+                            Err(e) if e.contains("poisoned") => refused += 1,
+                            Err(e) => assert!(e.contains("negative amount"), "{e}"),
+                        }
+                    }
+                    (ok, refused)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap())
+            .fold((0, 0), |(a, b), (c, d)| (a + c, b + d))
+    });
+    assert_eq!(LEDGER_PANICKED.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        LEDGER_AFTER_PANIC.load(Ordering::SeqCst),
+        0,
+        "an add ran after the panic"
+    );
+    assert_eq!(ok + refused + 1, THREADS as i64 * CALLS);
+    assert!(
+        refused >= CALLS - CALLS / 4 - 1,
+        "thread 0 alone is refused after its panic"
+    );
+}

@@ -3,6 +3,7 @@
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
+#![doc(test(attr(deny(warnings))))]
 
 #[cfg(doctest)]
 mod guide;

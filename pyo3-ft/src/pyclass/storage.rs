@@ -1,7 +1,8 @@
 //! The three storage models of a `#[pyclass]` value.
 
-use std::cell::RefCell;
+use std::cell::{RefCell, RefMut};
 use std::ops::{Deref, DerefMut};
+use std::sync::OnceLock;
 
 use pyo3_ft_runtime::thread_id;
 
@@ -106,17 +107,64 @@ pub struct Mutable<T> {
     lock: RwLock<T>,
     /// The thread holding the lock exclusively, and in which method.
     owner: Owner,
+    poison: Poison,
+}
+
+/// Set for good when a panic unwinds through an exclusive borrow: the value
+/// may be half-changed, so no later borrow may see it. Records the method
+/// that panicked, for the error.
+struct Poison(OnceLock<&'static str>);
+
+impl Poison {
+    const fn new() -> Self {
+        Poison(OnceLock::new())
+    }
+
+    /// Refuses a borrow of a poisoned value with a `RuntimeError`.
+    #[inline]
+    fn check(&self, method: &'static str) -> PyResult<()> {
+        match self.0.get() {
+            None => Ok(()),
+            Some(culprit) => Err(poisoned_error(method, culprit)),
+        }
+    }
+
+    /// Called as an exclusive borrow ends: poisons if it ends by a panic.
+    #[inline]
+    fn mark_if_panicking(&self, method: &'static str) {
+        if std::thread::panicking() {
+            let _ = self.0.set(method);
+        }
+    }
+}
+
+#[cold]
+fn poisoned_error(method: &'static str, culprit: &'static str) -> PyErr {
+    PyRuntimeError::new_err(format!(
+        "{}() cannot use this object: {}() panicked while it held the object \
+         exclusively, so its value may be half-changed (the object is poisoned)",
+        borrow_name(method),
+        borrow_name(culprit)
+    ))
+}
+
+/// A method's name for messages; a borrow from Rust code has none.
+fn borrow_name(method: &'static str) -> &'static str {
+    if method.is_empty() {
+        "a borrow"
+    } else {
+        method
+    }
 }
 
 /// The `RuntimeError` for a re-entrant borrow.
 fn reentry_error(method: &'static str, holder: &'static str, exclusive: bool) -> PyErr {
     let how = if exclusive { "exclusively" } else { "shared" };
-    let name = |m: &'static str| if m.is_empty() { "a borrow" } else { m };
     PyRuntimeError::new_err(format!(
         "{}() was called while {}() holds the same object {how} on this thread; \
          this re-entry would deadlock",
-        name(method),
-        name(holder)
+        borrow_name(method),
+        borrow_name(holder)
     ))
 }
 
@@ -137,13 +185,16 @@ impl<T> Deref for MutableRef<'_, T> {
 /// Exclusive borrow of a `mutable` class.
 pub struct MutableRefMut<'a, T> {
     guard: RwLockWriteGuard<'a, T>,
-    owner: &'a Owner,
+    storage: &'a Mutable<T>,
+    method: &'static str,
 }
 
 impl<T> Drop for MutableRefMut<'_, T> {
     fn drop(&mut self) {
-        // Cleared before the guard (a field) unlocks.
-        self.owner.clear();
+        // Both before the guard (a field) unlocks: the next holder sees
+        // the poison through the lock's release and acquire.
+        self.storage.poison.mark_if_panicking(self.method);
+        self.storage.owner.clear();
     }
 }
 
@@ -171,7 +222,8 @@ impl<T> Mutable<T> {
         self.owner.set(method);
         MutableRefMut {
             guard,
-            owner: &self.owner,
+            storage: self,
+            method,
         }
     }
 
@@ -213,6 +265,7 @@ unsafe impl<T> ClassStorage<T> for Mutable<T> {
         Mutable {
             lock: RwLock::new(value),
             owner: Owner::new(),
+            poison: Poison::new(),
         }
     }
 
@@ -230,6 +283,7 @@ unsafe impl<T> ClassStorage<T> for Mutable<T> {
             // SAFETY: `wait` returned `Ok`, so this thread holds a shared lock.
             unsafe { self.lock.read_guard() }
         };
+        self.poison.check(method)?;
         Ok(MutableRef {
             guard,
             _held: deadlock::hold_shared(&self.owner, method),
@@ -270,6 +324,7 @@ impl<T> ClassStorageMut<T> for Mutable<T> {
         method: &'static str,
     ) -> PyResult<MutableRefMut<'a, T>> {
         if let Some(guard) = self.lock.try_write() {
+            self.poison.check(method)?;
             return Ok(self.exclusive(guard, method));
         }
         if let Some(holder) = self.owner.held_here() {
@@ -280,7 +335,9 @@ impl<T> ClassStorageMut<T> for Mutable<T> {
         }
         self.wait(py, Mode::Exclusive, method)?;
         // SAFETY: `wait` returned `Ok`, so this thread holds the exclusive lock.
-        Ok(self.exclusive(unsafe { self.lock.write_guard() }, method))
+        let guard = unsafe { self.lock.write_guard() };
+        self.poison.check(method)?;
+        Ok(self.exclusive(guard, method))
     }
 }
 
@@ -290,6 +347,34 @@ pub struct Unsendable<T> {
     /// The creating thread's never-reused identity.
     owner: u64,
     cell: RefCell<T>,
+    poison: Poison,
+}
+
+/// Exclusive borrow of an `unsendable` class.
+pub struct UnsendableRefMut<'a, T> {
+    guard: RefMut<'a, T>,
+    poison: &'a Poison,
+    method: &'static str,
+}
+
+impl<T> Drop for UnsendableRefMut<'_, T> {
+    fn drop(&mut self) {
+        self.poison.mark_if_panicking(self.method);
+    }
+}
+
+impl<T> Deref for UnsendableRefMut<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T> DerefMut for UnsendableRefMut<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.guard
+    }
 }
 
 impl<T> Unsendable<T> {
@@ -300,11 +385,7 @@ impl<T> Unsendable<T> {
         Err(PyRuntimeError::new_err(format!(
             "{}() was called from another thread than the one that created this object; \
              the class is unsendable, so its value may only be used on that thread",
-            if method.is_empty() {
-                "a borrow"
-            } else {
-                method
-            }
+            borrow_name(method)
         )))
     }
 }
@@ -312,11 +393,7 @@ impl<T> Unsendable<T> {
 fn already_borrowed(method: &'static str) -> PyErr {
     PyRuntimeError::new_err(format!(
         "{}() re-entered an unsendable object that is already borrowed mutably on this thread",
-        if method.is_empty() {
-            "a borrow"
-        } else {
-            method
-        }
+        borrow_name(method)
     ))
 }
 
@@ -332,6 +409,7 @@ unsafe impl<T> ClassStorage<T> for Unsendable<T> {
         Unsendable {
             owner: thread_id::unique(),
             cell: RefCell::new(value),
+            poison: Poison::new(),
         }
     }
 
@@ -341,7 +419,12 @@ unsafe impl<T> ClassStorage<T> for Unsendable<T> {
         method: &'static str,
     ) -> PyResult<std::cell::Ref<'a, T>> {
         self.check_thread(method)?;
-        self.cell.try_borrow().map_err(|_| already_borrowed(method))
+        let guard = self
+            .cell
+            .try_borrow()
+            .map_err(|_| already_borrowed(method))?;
+        self.poison.check(method)?;
+        Ok(guard)
     }
 
     fn try_borrow_for_gc(&self) -> Option<&T> {
@@ -378,7 +461,7 @@ unsafe impl<T> ClassStorage<T> for Unsendable<T> {
 
 impl<T> ClassStorageMut<T> for Unsendable<T> {
     type RefMut<'a>
-        = std::cell::RefMut<'a, T>
+        = UnsendableRefMut<'a, T>
     where
         T: 'a;
 
@@ -386,10 +469,17 @@ impl<T> ClassStorageMut<T> for Unsendable<T> {
         &'a self,
         _py: Python<'_>,
         method: &'static str,
-    ) -> PyResult<std::cell::RefMut<'a, T>> {
+    ) -> PyResult<UnsendableRefMut<'a, T>> {
         self.check_thread(method)?;
-        self.cell
+        let guard = self
+            .cell
             .try_borrow_mut()
-            .map_err(|_| already_borrowed(method))
+            .map_err(|_| already_borrowed(method))?;
+        self.poison.check(method)?;
+        Ok(UnsendableRefMut {
+            guard,
+            poison: &self.poison,
+            method,
+        })
     }
 }

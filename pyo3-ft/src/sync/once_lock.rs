@@ -23,7 +23,6 @@ use crate::python::Python;
 /// ```
 /// use pyo3_ft::prelude::*;
 /// use pyo3_ft::sync::PyOnceLock;
-/// use pyo3_ft::types::PyModule;
 ///
 /// static DECIMAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 ///
