@@ -751,6 +751,7 @@ fn constants() {
                 Py_mod_gil,
                 Py_T_PYSSIZET,
                 Py_READONLY,
+                Py_ASNATIVEBYTES_LITTLE_ENDIAN,
                 Py_ASNATIVEBYTES_NATIVE_ENDIAN,
                 Py_ASNATIVEBYTES_UNSIGNED_BUFFER,
                 Py_ASNATIVEBYTES_REJECT_NEGATIVE,

@@ -21,7 +21,15 @@
 //! # Ok::<(), PyErr>(())
 //! ```
 
+#[cfg(feature = "num-bigint")]
+mod bigint;
+#[cfg(any(feature = "chrono", feature = "jiff"))]
+mod calendar;
+#[cfg(feature = "chrono")]
+mod chrono;
 mod collections;
+#[cfg(feature = "jiff")]
+mod jiff;
 mod net;
 mod numbers;
 mod objects;

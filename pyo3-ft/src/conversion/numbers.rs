@@ -15,7 +15,7 @@ use crate::types::{PyAny, PyBool, PyFloat};
 ///
 /// # Safety
 /// `made` must be a new reference or null with an exception set.
-unsafe fn wrap(py: Python<'_>, made: *mut ffi::PyObject) -> PyResult<Bound<'_, PyAny>> {
+pub(super) unsafe fn wrap(py: Python<'_>, made: *mut ffi::PyObject) -> PyResult<Bound<'_, PyAny>> {
     // SAFETY: the caller's contract is `from_owned_ptr_or_err`'s.
     unsafe { Bound::from_owned_ptr_or_err(py, made) }
 }
@@ -113,7 +113,7 @@ unsigned_int!(u8, u16, u32, u64, usize);
 
 /// `operator.index(object)`: `TypeError` ("'str' object cannot be
 /// interpreted as an integer") for non-integers.
-fn as_index<'py>(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+pub(super) fn as_index<'py>(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     // SAFETY: `object` is alive; returns a new int or null.
     unsafe { wrap(object.py(), ffi::PyNumber_Index(object.as_ptr())) }
 }

@@ -5,6 +5,7 @@ use std::ffi::{c_double, c_int, c_long, c_longlong, c_ulonglong, c_void};
 use super::object::{PyObject, Py_ssize_t};
 
 /// Flags of `PyLong_AsNativeBytes` / `PyLong_FromNativeBytes`.
+pub const Py_ASNATIVEBYTES_LITTLE_ENDIAN: c_int = 1;
 pub const Py_ASNATIVEBYTES_NATIVE_ENDIAN: c_int = 3;
 pub const Py_ASNATIVEBYTES_UNSIGNED_BUFFER: c_int = 4;
 pub const Py_ASNATIVEBYTES_REJECT_NEGATIVE: c_int = 8;
