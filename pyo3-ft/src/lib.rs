@@ -19,6 +19,8 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 #![doc(test(attr(deny(warnings))))]
 
+#[cfg(feature = "asyncio")]
+pub mod asyncio;
 pub mod conversion;
 #[cfg(feature = "embed")]
 pub mod embed;

@@ -67,7 +67,7 @@
 //! Dropping the [`Executor`] starts a `Drain` shutdown without waiting.
 
 mod error;
-mod oneshot;
+pub(crate) mod oneshot;
 mod queue;
 mod submit;
 
@@ -451,7 +451,7 @@ impl fmt::Debug for Shutdown {
 /// Locks `mutex`, waiting detached if the thread is attached and the lock is
 /// taken. Its holders never run Python code or wait for anything, so the
 /// wait is short either way.
-fn lock_detached<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock_detached<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     if let Some(guard) = mutex.try_lock() {
         return guard;
     }

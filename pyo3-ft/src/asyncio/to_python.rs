@@ -1,0 +1,200 @@
+//! Rust → Python: [`future_into_py`], an asyncio future that a Rust future
+//! completes, polled on the loop that awaits it.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
+use std::task::{Context, Poll, Wake, Waker};
+
+use parking_lot::Mutex;
+
+use crate::conversion::IntoPyObject;
+use crate::err::{PyErr, PyResult};
+use crate::instance::{Bound, Py};
+use crate::panic::PanicException;
+use crate::python::Python;
+use crate::types::{PyAny, PyCFunction, PyDict};
+
+type BoxedFuture = Pin<Box<dyn Future<Output = PyResult<Py<PyAny>>> + Send>>;
+
+/// Wraps a Rust future as an `asyncio.Future` of the running loop, so
+/// Python code can `await` it.
+///
+/// The Rust future is polled on the loop's thread, in the `contextvars`
+/// context that was current here (so a Python awaitable it hands to
+/// [`into_future`](super::into_future) runs in that context too, on this
+/// loop). When it wakes, from any thread, a poll is scheduled with
+/// `call_soon_threadsafe`. It must therefore not block; a future that needs
+/// a particular runtime's reactor (tokio's timers and sockets) is spawned
+/// on that runtime and its join handle awaited here:
+///
+/// ```
+/// use pyo3_ft::asyncio::{future_into_py, EventLoops};
+/// use pyo3_ft::prelude::*;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let loops = EventLoops::new(1)?;
+/// let future = Python::attach(|py| {
+///     let locals = pyo3_ft::types::PyDict::new(py);
+///     // A Rust function Python can await: it returns an awaitable.
+///     let double = pyo3_ft::types::PyCFunction::new_closure(py, None, None, |args, _| {
+///         let n: i64 = args.get_item(0)?.extract()?;
+///         future_into_py(args.py(), async move { Ok(n * 2) }).map(Bound::unbind)
+///     })?;
+///     locals.set_item("double", double)?;
+///     py.run("async def main():\n    return await double(21)", Some(&locals), None)?;
+///     loops.into_future(&locals.get_item("main")?.unwrap().call0()?)
+/// })?;
+/// let answer = pyo3_ft::executor::block_on(future)?;
+/// assert_eq!(Python::attach(|py| answer.bind(py).extract::<i64>())?, 42);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// - `Ok(value)` sets the asyncio future's result (converted with
+///   [`IntoPyObject`]); `Err(err)` its exception; a panic raises
+///   `PanicException`.
+/// - Cancelling the asyncio future (or the task awaiting it) drops the
+///   Rust future, on the loop's thread.
+/// - `Send + 'static` is required: the future outlives this call and is
+///   woken from other threads, so it cannot hold a `Bound` or a `Python`
+///   across an `.await` (that does not compile).
+///
+/// # Errors
+/// `RuntimeError` ("no running event loop") when called outside a running
+/// asyncio loop.
+pub fn future_into_py<'py, F, T>(py: Python<'py>, future: F) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = PyResult<T>> + Send + 'static,
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    let asyncio = py.import("asyncio")?;
+    let event_loop = asyncio.call_method0("get_running_loop")?;
+    let awaitable = event_loop.call_method0("create_future")?;
+    let context = py.import("contextvars")?.call_method0("copy_context")?;
+    let boxed: BoxedFuture = Box::pin(async move {
+        let value = future.await?;
+        Python::attach(|py| value.into_pyobject(py).map(Bound::unbind))
+    });
+    let task = Arc::new(RustTask {
+        future: Mutex::new(Some(boxed)),
+        scheduled: AtomicBool::new(false),
+        awaitable: awaitable.clone().unbind(),
+        event_loop: event_loop.unbind(),
+        context: context.unbind(),
+    });
+    awaitable.call_method1("add_done_callback", (drop_if_cancelled(py, &task)?,))?;
+    task.schedule(py)?;
+    Ok(awaitable)
+}
+
+/// A Rust future driven by one loop, and the asyncio future it completes.
+struct RustTask {
+    /// `None` once finished or cancelled. Only the loop's thread touches it.
+    future: Mutex<Option<BoxedFuture>>,
+    /// A poll is queued on the loop; wakes until it runs add nothing.
+    scheduled: AtomicBool,
+    awaitable: Py<PyAny>,
+    event_loop: Py<PyAny>,
+    context: Py<PyAny>,
+}
+
+impl RustTask {
+    /// Queues a poll on the loop unless one is queued already.
+    fn schedule(self: &Arc<Self>, py: Python<'_>) -> PyResult<()> {
+        if self.scheduled.swap(true, Ordering::AcqRel) {
+            return Ok(());
+        }
+        let task = Arc::clone(self);
+        let poll = PyCFunction::new_closure(py, Some(c"pyo3_ft_poll"), None, move |args, _| {
+            task.poll(args.py())
+        })?;
+        let options = PyDict::new(py);
+        options.set_item("context", self.context.bind(py))?;
+        self.event_loop
+            .bind(py)
+            .call_method("call_soon_threadsafe", (poll,), Some(&options))?;
+        Ok(())
+    }
+
+    /// One poll, on the loop's thread.
+    fn poll(self: &Arc<Self>, py: Python<'_>) -> PyResult<()> {
+        self.scheduled.store(false, Ordering::Release);
+        let awaitable = self.awaitable.bind(py);
+        let mut slot = self.future.lock();
+        let Some(future) = slot.as_mut() else {
+            return Ok(());
+        };
+        if awaitable.call_method0("done")?.is_truthy()? {
+            let finished = slot.take();
+            drop(slot);
+            drop(finished);
+            return Ok(());
+        }
+        let waker = Waker::from(Arc::clone(self));
+        let polled = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            future.as_mut().poll(&mut Context::from_waker(&waker))
+        }));
+        let outcome = match polled {
+            Ok(Poll::Pending) => return Ok(()),
+            Ok(Poll::Ready(outcome)) => outcome,
+            Err(payload) => Err(PanicException::from_panic_payload(payload)),
+        };
+        let finished = slot.take();
+        drop(slot);
+        drop(finished);
+        complete(awaitable, outcome)
+    }
+}
+
+impl Wake for RustTask {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if self.scheduled.load(Ordering::Acquire) {
+            return;
+        }
+        // Finalizing, or the loop is closed: nobody is left to await it.
+        let _ = Python::try_attach(|py| {
+            if let Err(err) = self.schedule(py) {
+                drop(err);
+            }
+        });
+    }
+}
+
+/// Sets the asyncio future's result or exception, unless it was
+/// cancelled meanwhile.
+fn complete(awaitable: &Bound<'_, PyAny>, outcome: PyResult<Py<PyAny>>) -> PyResult<()> {
+    if awaitable.call_method0("done")?.is_truthy()? {
+        return Ok(());
+    }
+    match outcome {
+        Ok(value) => awaitable.call_method1("set_result", (value,))?,
+        Err(err) => awaitable.call_method1("set_exception", (err.into_value(awaitable.py()),))?,
+    };
+    Ok(())
+}
+
+/// The asyncio future's done callback: on cancellation, drops the Rust
+/// future (on the loop's thread, where the callback runs).
+fn drop_if_cancelled<'py>(
+    py: Python<'py>,
+    task: &Arc<RustTask>,
+) -> PyResult<Bound<'py, PyCFunction>> {
+    let task: Weak<RustTask> = Arc::downgrade(task);
+    PyCFunction::new_closure(py, Some(c"pyo3_ft_cancel"), None, move |args, _| {
+        if !args.get_item(0)?.call_method0("cancelled")?.is_truthy()? {
+            return Ok::<_, PyErr>(());
+        }
+        if let Some(task) = task.upgrade() {
+            let cancelled = task.future.lock().take();
+            drop(cancelled);
+        }
+        Ok(())
+    })
+}
