@@ -34,6 +34,7 @@ mod intern;
 pub mod panic;
 pub mod pyclass;
 mod python;
+pub mod stubs;
 pub mod sync;
 pub mod testing;
 pub mod type_info;
