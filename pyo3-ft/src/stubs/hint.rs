@@ -13,7 +13,11 @@ use std::collections::BTreeSet;
 /// use pyo3_ft::stubs::TypeHint;
 /// use pyo3_ft::{FromPyObject, IntoPyObject};
 ///
-/// assert_eq!(<Vec<i64> as FromPyObject>::INPUT_TYPE.to_string(), "list[int]");
+/// assert_eq!(<Vec<i64> as IntoPyObject>::OUTPUT_TYPE.to_string(), "list[int]");
+/// assert_eq!(
+///     <Vec<i64> as FromPyObject>::INPUT_TYPE.to_string(),
+///     "collections.abc.Iterable[int]"
+/// );
 /// assert_eq!(<Option<String> as IntoPyObject>::OUTPUT_TYPE.to_string(), "str | None");
 /// assert_eq!(TypeHint::ANY.to_string(), "typing.Any");
 /// ```
