@@ -38,6 +38,7 @@ macro_rules! builtin_exceptions {
         // as long as the interpreter.
         unsafe impl PyTypeInfo for $rust {
             const NAME: &'static str = $name;
+            const TYPE_HINT: crate::stubs::TypeHint = crate::stubs::TypeHint::Name($name);
 
             #[inline]
             fn type_object_raw(_py: Python<'_>) -> *mut ffi::PyTypeObject {
@@ -233,6 +234,8 @@ macro_rules! __exception_type {
         // an exception type.
         unsafe impl $crate::type_info::PyTypeInfo for $name {
             const NAME: &'static str = stringify!($name);
+            const TYPE_HINT: $crate::stubs::TypeHint =
+                $crate::stubs::TypeHint::Class(stringify!($name));
 
             fn type_object_raw(py: $crate::Python<'_>) -> *mut $crate::runtime::ffi::PyTypeObject {
                 static TYPE: $crate::sync::PyOnceLock<$crate::Py<$crate::types::PyType>> =

@@ -37,6 +37,7 @@ mod intern;
 pub mod panic;
 pub mod pyclass;
 mod python;
+pub mod stubs;
 pub mod sync;
 pub mod testing;
 mod thread_bound;

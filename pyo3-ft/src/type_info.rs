@@ -21,6 +21,10 @@ pub unsafe trait PyTypeInfo: Sized {
     /// The Python name, for error messages.
     const NAME: &'static str;
 
+    /// The annotation that names this type in generated type stubs (see
+    /// [`crate::stubs`]); `typing.Any` unless the type says more.
+    const TYPE_HINT: crate::stubs::TypeHint = crate::stubs::TypeHint::ANY;
+
     /// The type object (a borrowed pointer that lives as long as the
     /// interpreter or the module that created it).
     fn type_object_raw(py: Python<'_>) -> *mut ffi::PyTypeObject;

@@ -24,6 +24,7 @@ mod provision;
 #[path = "../../runtime/build/headers.rs"]
 mod runtime_headers;
 mod source;
+mod stubs;
 mod summary;
 mod test;
 mod util;

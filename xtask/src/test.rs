@@ -132,7 +132,9 @@ fn python_stage(root: &Path, interpreter: &Interpreter) -> Counts {
         .args(["-m", "pytest", "-q"])
         .args(&tests)
         .current_dir(root);
-    counts + pytest_stage(interpreter.library_env(&mut pytest))
+    counts
+        + pytest_stage(interpreter.library_env(&mut pytest))
+        + crate::stubs::stage(root, interpreter, &venv)
 }
 
 /// Runs pytest and counts its results; "no tests collected" is zero tests.

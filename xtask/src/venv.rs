@@ -14,7 +14,9 @@ use crate::util::{self, Result};
 const PACKAGES: [&str; 10] = [
     "flask",
     "maturin",
-    "mypy",
+    // mypy 1.19 needs `ast-serialize`, which has no 3.13t wheel and does
+    // not build from source there; 1.18 is pure Python.
+    "mypy<1.19",
     "numpy",
     "pyright",
     "pytest",

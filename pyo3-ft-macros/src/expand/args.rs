@@ -89,6 +89,30 @@ fn option_of_reference(ty: &Type) -> Option<&Type> {
     }
 }
 
+/// How an argument converts.
+pub enum Conversion<'a> {
+    /// `&T`: through a holder of `T` (`ArgHolder`).
+    Holder(&'a Type),
+    /// `Option<&T>`: `None`, or through a holder of `T`.
+    OptionalHolder(&'a Type),
+    /// By value (`FromPyObject`).
+    Value,
+    /// `from_py_with = path`.
+    With,
+}
+
+/// How a parameter of type `ty` converts (`with`: it has `from_py_with`).
+pub fn conversion(ty: &Type, with: bool) -> Conversion<'_> {
+    match ty {
+        _ if with => Conversion::With,
+        Type::Reference(reference) if !is_borrowed_text(ty) => Conversion::Holder(&reference.elem),
+        _ => match option_of_reference(ty) {
+            Some(target) => Conversion::OptionalHolder(target),
+            None => Conversion::Value,
+        },
+    }
+}
+
 /// The local for one parameter.
 fn bind_param(model: &FnModel, index: usize, local: &Ident) -> (TokenStream, TokenStream) {
     let param = &model.params[index];
@@ -121,11 +145,11 @@ fn bind_param(model: &FnModel, index: usize, local: &Ident) -> (TokenStream, Tok
                 }
                 None => quote!(::pyo3_ft::impl_::extract_argument(__object, #name)?),
             };
-            match ty {
-                Type::Reference(reference)
-                    if !is_borrowed_text(ty) && param.from_py_with.is_none() =>
-                {
-                    let target = &reference.elem;
+            match conversion(ty, param.from_py_with.is_some()) {
+                Conversion::Holder(target) => {
+                    let Type::Reference(reference) = ty else {
+                        unreachable!("a holder is for a reference")
+                    };
                     let holder = format_ident!("{}_holder", local);
                     let (mutability, deref) = match reference.mutability {
                         Some(_) => (quote!(mut), quote!(&mut *#holder)),
@@ -138,8 +162,7 @@ fn bind_param(model: &FnModel, index: usize, local: &Ident) -> (TokenStream, Tok
                     };
                     (bind, quote!(#local))
                 }
-                _ if param.from_py_with.is_none() && option_of_reference(ty).is_some() => {
-                    let target = option_of_reference(ty).expect("checked above");
+                Conversion::OptionalHolder(target) => {
                     let holder = format_ident!("{}_holder", local);
                     let bind = quote! {
                         let #holder = match __slots[#slot] {
@@ -151,7 +174,7 @@ fn bind_param(model: &FnModel, index: usize, local: &Ident) -> (TokenStream, Tok
                     };
                     (bind, quote!(#local))
                 }
-                _ => {
+                Conversion::Value | Conversion::With => {
                     let bind = quote! {
                         let #local: #ty = match __slots[#slot] {
                             ::std::option::Option::Some(__object) => #extract,

@@ -161,6 +161,8 @@ fn from_py_object(model: &ClassModel) -> TokenStream {
         where
             #ident: ::std::clone::Clone,
         {
+            const INPUT_TYPE: ::pyo3_ft::stubs::TypeHint = <#ident as ::pyo3_ft::type_info::PyTypeInfo>::TYPE_HINT;
+
             fn extract(object: ::pyo3_ft::Borrowed<'a, 'py, ::pyo3_ft::types::PyAny>) -> ::pyo3_ft::PyResult<Self> {
                 let value = object.downcast::<#ident>()?;
                 let borrowed = ::pyo3_ft::impl_::pyclass::borrow_slf(&value, "")?;
@@ -246,12 +248,15 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
     let (sequence, mapping) = (model.sequence, model.mapping);
     let checks = field_checks(model);
     let base_impl = base_impl(model);
+    let stub = class_stub(model);
     // A class with a Rust base needs its base's value too: it is created
     // from `(Self, Base)` or an initializer, not converted from `Self`.
     let into_pyobject = match model.extends {
         Some(_) => quote!(),
         None => quote! {
             impl<'py> ::pyo3_ft::IntoPyObject<'py> for #ident {
+                const OUTPUT_TYPE: ::pyo3_ft::stubs::TypeHint = <#ident as ::pyo3_ft::type_info::PyTypeInfo>::TYPE_HINT;
+
                 fn into_pyobject(self, py: ::pyo3_ft::Python<'py>) -> ::pyo3_ft::PyResult<::pyo3_ft::Bound<'py, ::pyo3_ft::types::PyAny>> {
                     ::std::result::Result::Ok(::pyo3_ft::Bound::new(py, self)?.into_any())
                 }
@@ -266,6 +271,7 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
         // SAFETY: the type object is this class's, created from its spec.
         unsafe impl ::pyo3_ft::type_info::PyTypeInfo for #ident {
             const NAME: &'static str = #python_name;
+            const TYPE_HINT: ::pyo3_ft::stubs::TypeHint = ::pyo3_ft::stubs::TypeHint::Class(#python_name);
 
             #[inline]
             fn type_object_raw(py: ::pyo3_ft::Python<'_>) -> *mut ::pyo3_ft::runtime::ffi::PyTypeObject {
@@ -325,6 +331,75 @@ pub fn expand(model: &ClassModel, item: &Item) -> TokenStream {
         #from_py_object
 
         #base_impl
+
+        #stub
+    }
+}
+
+/// The class's `ClassStub`: its base, exposed fields, enum variants and
+/// derived methods.
+fn class_stub(model: &ClassModel) -> TokenStream {
+    use super::stubs::{derived_method, input_hint, named, output_hint};
+    let ident = &model.ident;
+    let hint = super::stubs::hint_path();
+    let this = quote!(<#ident as ::pyo3_ft::type_info::PyTypeInfo>::TYPE_HINT);
+    let mut members = Vec::new();
+    for field in &model.fields {
+        if field.get.is_some() {
+            members.push(named(
+                quote!(Getter),
+                &field.python_name,
+                output_hint(&field.ty),
+            ));
+        }
+        if field.set.is_some() {
+            members.push(named(
+                quote!(Setter),
+                &field.python_name,
+                input_hint(&field.ty, false),
+            ));
+        }
+    }
+    if let ClassKind::Enum { variants, complex } = &model.kind {
+        for variant in variants {
+            let variant_hint = match *complex {
+                true => quote!(#hint::Subscript("type", &[#this])),
+                false => this.clone(),
+            };
+            members.push(named(quote!(ClassAttr), &variant.python_name, variant_hint));
+        }
+        if !complex {
+            members.push(derived_method("__int__", None, quote!(#hint::Name("int"))));
+        }
+    }
+    let bool_hint = quote!(#hint::Name("bool"));
+    if model.eq.is_some() || model.eq_int.is_some() {
+        for name in ["__eq__", "__ne__"] {
+            members.push(derived_method(
+                name,
+                Some(quote!(#hint::Name("object"))),
+                bool_hint.clone(),
+            ));
+        }
+    }
+    if model.ord.is_some() {
+        for name in ["__lt__", "__le__", "__gt__", "__ge__"] {
+            members.push(derived_method(name, Some(this.clone()), bool_hint.clone()));
+        }
+    }
+    if model.hash.is_some() {
+        members.push(derived_method("__hash__", None, quote!(#hint::Name("int"))));
+    }
+    let base = match &model.extends {
+        Some(path) => {
+            quote!(::std::option::Option::Some(<#path as ::pyo3_ft::type_info::PyTypeInfo>::TYPE_HINT))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    quote! {
+        ::pyo3_ft::inventory::submit! {
+            ::pyo3_ft::impl_::stubs::ClassStub::new::<#ident>(#base, &[#(#members),*])
+        }
     }
 }
 

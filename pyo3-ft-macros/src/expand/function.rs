@@ -49,6 +49,7 @@ pub fn expand(model: &FnModel, item: &ItemFn) -> TokenStream {
     let wrapper = fastcall_wrapper(model, name, quote!(#ident), (quote!(), None));
     let doc = c_str(&docstring(model, None));
     let c_name = c_str(name);
+    let stub = super::stubs::function(model);
     let companion = super::companion_struct(
         vis,
         ident,
@@ -57,6 +58,7 @@ pub fn expand(model: &FnModel, item: &ItemFn) -> TokenStream {
             #vis fn __pyo3_ft_function_def() -> &'static ::pyo3_ft::impl_::PyFunctionDef {
                 #wrapper
                 static __DEF: ::pyo3_ft::impl_::PyFunctionDef = ::pyo3_ft::impl_::PyFunctionDef::new(#c_name, __wrap, #doc);
+                #stub
                 &__DEF
             }
 

@@ -762,6 +762,7 @@ pub fn expand(model: &MethodsModel, item: &ItemImpl) -> TokenStream {
     } = items;
     let new_vectorcall = option(new_vectorcall);
     let new_signature = option(new_signature.map(|sig| quote!(#sig)));
+    let stub = super::methods_stub::expand(model);
     quote! {
         #item
 
@@ -777,6 +778,7 @@ pub fn expand(model: &MethodsModel, item: &ItemImpl) -> TokenStream {
             ::pyo3_ft::inventory::submit! {
                 ::pyo3_ft::pyclass::MethodsBlock::new::<#self_ty>(&__ITEMS)
             }
+            #stub
         };
     }
 }

@@ -9,8 +9,10 @@ pub mod enums;
 pub mod function;
 pub mod inittab;
 pub mod methods;
+pub mod methods_stub;
 pub mod module;
 pub mod operators;
+pub mod stubs;
 pub mod text_signature;
 
 use std::ffi::CString;

@@ -15,6 +15,7 @@ fn entry_point(model: &ModuleModel, exec: &TokenStream) -> TokenStream {
         return quote!();
     }
     let init = format_ident!("PyInit_{}", model.python_name);
+    let stub = format_ident!("pyo3_ft_stub_{}", model.python_name);
     let name = c_str(&model.python_name);
     let doc = &model.doc;
     let gil_used = model.gil_used;
@@ -30,6 +31,15 @@ fn entry_point(model: &ModuleModel, exec: &TokenStream) -> TokenStream {
             static __DEF: ::pyo3_ft::impl_::ModuleDef = ::pyo3_ft::impl_::ModuleDef::new(#name, ::pyo3_ft::impl_::module::doc(#doc), &__SLOTS);
             // SAFETY: called by the import machinery.
             unsafe { __DEF.init() }
+        }
+
+        /// The module's type stub (see `pyo3_ft::stubs`), for tools that
+        /// call it through `ctypes` with the module object.
+        #[doc(hidden)]
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn #stub(module: *mut ::pyo3_ft::runtime::ffi::PyObject) -> *mut ::pyo3_ft::runtime::ffi::PyObject {
+            // SAFETY: the caller (`ctypes.PyDLL`) is attached and passes a module.
+            unsafe { ::pyo3_ft::impl_::stubs::export(module) }
         }
     }
 }

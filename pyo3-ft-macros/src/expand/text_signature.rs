@@ -7,7 +7,7 @@ use crate::model::function::{FnModel, SigParam, Signature};
 
 /// Python source for a default, when it is a literal Python understands;
 /// `...` otherwise (the value exists, but only Rust can spell it).
-fn render_default(expr: &Expr) -> String {
+pub fn render_default(expr: &Expr) -> String {
     match expr {
         Expr::Lit(lit) => match &lit.lit {
             Lit::Str(s) => python_str_repr(&s.value()),

@@ -106,6 +106,8 @@ pub struct FnModel {
     pub receiver: Receiver,
     pub params: Vec<RustParam>,
     pub signature: Signature,
+    /// The Rust return type, for the type stub.
+    pub output: syn::ReturnType,
 }
 
 /// Options of `#[pyfunction(...)]` / `#[pyo3(...)]` on a function.
@@ -307,6 +309,7 @@ impl FnModel {
             receiver,
             params,
             signature: Signature::default(),
+            output: sig.output.clone(),
         };
         match options.signature {
             Some(spec) => model.apply_signature(cx, spec),

@@ -280,6 +280,7 @@ pub struct MethodModel {
 /// A `#[classattr] const NAME: T = ...;` item.
 pub struct ConstAttr {
     pub ident: syn::Ident,
+    pub ty: Type,
     pub python_name: String,
 }
 
@@ -314,6 +315,7 @@ fn const_attr(cx: &Ctxt, item: &mut syn::ImplItemConst) -> Option<ConstAttr> {
     }
     Some(ConstAttr {
         ident: item.ident.clone(),
+        ty: item.ty.clone(),
         python_name,
     })
 }
@@ -467,6 +469,9 @@ fn replace_self(model: &mut FnModel, self_ty: &Type) {
         replace.visit_type_mut(&mut param.ty);
     }
     if let Receiver::Typed(ty) = &mut model.receiver {
+        replace.visit_type_mut(ty);
+    }
+    if let syn::ReturnType::Type(_, ty) = &mut model.output {
         replace.visit_type_mut(ty);
     }
 }

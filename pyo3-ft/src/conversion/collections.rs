@@ -13,6 +13,9 @@ use crate::python::Python;
 use crate::types::{PyAny, PyDict, PyFrozenSet, PyList, PySet, PyString, PyTuple};
 
 impl<'py, T: IntoPyObject<'py>> IntoPyObject<'py> for Vec<T> {
+    const OUTPUT_TYPE: crate::stubs::TypeHint =
+        crate::stubs::TypeHint::Subscript("list", &[T::OUTPUT_TYPE]);
+
     /// A `list`.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(PyList::new(py, self)?.into_any())
@@ -20,6 +23,9 @@ impl<'py, T: IntoPyObject<'py>> IntoPyObject<'py> for Vec<T> {
 }
 
 impl<'py, T: IntoPyObject<'py>, const N: usize> IntoPyObject<'py> for [T; N] {
+    const OUTPUT_TYPE: crate::stubs::TypeHint =
+        crate::stubs::TypeHint::Subscript("list", &[T::OUTPUT_TYPE]);
+
     /// A `list`.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(PyList::new(py, self)?.into_any())
@@ -95,6 +101,11 @@ impl<'py, T> FromPyObject<'_, 'py> for Vec<T>
 where
     T: for<'a> FromPyObject<'a, 'py>,
 {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Subscript(
+        "collections.abc.Iterable",
+        &[<T as FromPyObject<'static, 'py>>::INPUT_TYPE],
+    );
+
     /// From any iterable but `str`.
     fn extract(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
         if let Ok(list) = object.downcast::<PyList>() {
@@ -115,6 +126,11 @@ impl<'py, T, const N: usize> FromPyObject<'_, 'py> for [T; N]
 where
     T: for<'a> FromPyObject<'a, 'py>,
 {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Subscript(
+        "collections.abc.Iterable",
+        &[<T as FromPyObject<'static, 'py>>::INPUT_TYPE],
+    );
+
     /// From an iterable of exactly `N` items.
     fn extract(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
         let items = Vec::<T>::extract(object)?;
@@ -159,6 +175,9 @@ where
     K: IntoPyObject<'py>,
     V: IntoPyObject<'py>,
 {
+    const OUTPUT_TYPE: crate::stubs::TypeHint =
+        crate::stubs::TypeHint::Subscript("dict", &[K::OUTPUT_TYPE, V::OUTPUT_TYPE]);
+
     /// A `dict`.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         new_dict(py, self)
@@ -170,6 +189,9 @@ where
     K: IntoPyObject<'py>,
     V: IntoPyObject<'py>,
 {
+    const OUTPUT_TYPE: crate::stubs::TypeHint =
+        crate::stubs::TypeHint::Subscript("dict", &[K::OUTPUT_TYPE, V::OUTPUT_TYPE]);
+
     /// A `dict`, in key order.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         new_dict(py, self)
@@ -182,6 +204,14 @@ where
     V: for<'a> FromPyObject<'a, 'py>,
     S: BuildHasher + Default,
 {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Subscript(
+        "collections.abc.Mapping",
+        &[
+            <K as FromPyObject<'static, 'py>>::INPUT_TYPE,
+            <V as FromPyObject<'static, 'py>>::INPUT_TYPE,
+        ],
+    );
+
     /// From a `dict`.
     fn extract(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
         Ok(dict_pairs(object)?.collect())
@@ -193,6 +223,14 @@ where
     K: for<'a> FromPyObject<'a, 'py> + Ord,
     V: for<'a> FromPyObject<'a, 'py>,
 {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Subscript(
+        "collections.abc.Mapping",
+        &[
+            <K as FromPyObject<'static, 'py>>::INPUT_TYPE,
+            <V as FromPyObject<'static, 'py>>::INPUT_TYPE,
+        ],
+    );
+
     /// From a `dict`.
     fn extract(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
         Ok(dict_pairs(object)?.collect())
@@ -200,6 +238,9 @@ where
 }
 
 impl<'py, T: IntoPyObject<'py>, S> IntoPyObject<'py> for HashSet<T, S> {
+    const OUTPUT_TYPE: crate::stubs::TypeHint =
+        crate::stubs::TypeHint::Subscript("set", &[T::OUTPUT_TYPE]);
+
     /// A `set`.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(PySet::new(py, self)?.into_any())
@@ -207,6 +248,9 @@ impl<'py, T: IntoPyObject<'py>, S> IntoPyObject<'py> for HashSet<T, S> {
 }
 
 impl<'py, T: IntoPyObject<'py>> IntoPyObject<'py> for BTreeSet<T> {
+    const OUTPUT_TYPE: crate::stubs::TypeHint =
+        crate::stubs::TypeHint::Subscript("set", &[T::OUTPUT_TYPE]);
+
     /// A `set`.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(PySet::new(py, self)?.into_any())
@@ -232,6 +276,11 @@ where
     T: for<'a> FromPyObject<'a, 'py> + Eq + Hash,
     S: BuildHasher + Default,
 {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Subscript(
+        "collections.abc.Set",
+        &[<T as FromPyObject<'static, 'py>>::INPUT_TYPE],
+    );
+
     /// From a `set` or `frozenset`.
     fn extract(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
         Ok(set_items(object)?.into_iter().collect())
@@ -242,6 +291,11 @@ impl<'py, T> FromPyObject<'_, 'py> for BTreeSet<T>
 where
     T: for<'a> FromPyObject<'a, 'py> + Ord,
 {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Subscript(
+        "collections.abc.Set",
+        &[<T as FromPyObject<'static, 'py>>::INPUT_TYPE],
+    );
+
     /// From a `set` or `frozenset`.
     fn extract(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
         Ok(set_items(object)?.into_iter().collect())

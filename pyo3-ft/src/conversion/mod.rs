@@ -41,10 +41,15 @@ mod tuples;
 use crate::err::PyResult;
 use crate::instance::{Borrowed, Bound};
 use crate::python::Python;
+use crate::stubs::TypeHint;
 use crate::types::{PyAny, PyTuple};
 
 /// Converts a Rust value into a Python object.
 pub trait IntoPyObject<'py> {
+    /// The Python type the conversion gives, for generated type stubs
+    /// (see [`crate::stubs`]); `typing.Any` unless the type says more.
+    const OUTPUT_TYPE: TypeHint = TypeHint::ANY;
+
     /// Does the conversion.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
 }
@@ -52,6 +57,10 @@ pub trait IntoPyObject<'py> {
 /// Extracts a Rust value from a Python object. `'a` is how long the object
 /// is borrowed, so `&'a str` can borrow the str's own UTF-8 buffer.
 pub trait FromPyObject<'a, 'py>: Sized {
+    /// The Python type the conversion accepts, for generated type stubs
+    /// (see [`crate::stubs`]); `typing.Any` unless the type says more.
+    const INPUT_TYPE: TypeHint = TypeHint::ANY;
+
     /// Does the conversion.
     fn extract(object: Borrowed<'a, 'py, PyAny>) -> PyResult<Self>;
 

@@ -23,6 +23,9 @@ fn address_class<'py>(
 }
 
 impl<'py> IntoPyObject<'py> for Ipv4Addr {
+    const OUTPUT_TYPE: crate::stubs::TypeHint =
+        crate::stubs::TypeHint::Name("ipaddress.IPv4Address");
+
     /// An `ipaddress.IPv4Address`.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         static CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -31,6 +34,9 @@ impl<'py> IntoPyObject<'py> for Ipv4Addr {
 }
 
 impl<'py> IntoPyObject<'py> for Ipv6Addr {
+    const OUTPUT_TYPE: crate::stubs::TypeHint =
+        crate::stubs::TypeHint::Name("ipaddress.IPv6Address");
+
     /// An `ipaddress.IPv6Address`.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         static CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -39,6 +45,11 @@ impl<'py> IntoPyObject<'py> for Ipv6Addr {
 }
 
 impl<'py> IntoPyObject<'py> for IpAddr {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Union(&[
+        crate::stubs::TypeHint::Name("ipaddress.IPv4Address"),
+        crate::stubs::TypeHint::Name("ipaddress.IPv6Address"),
+    ]);
+
     /// An `ipaddress.IPv4Address` or `IPv6Address`.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         match self {
@@ -49,6 +60,12 @@ impl<'py> IntoPyObject<'py> for IpAddr {
 }
 
 impl FromPyObject<'_, '_> for IpAddr {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Union(&[
+        crate::stubs::TypeHint::Name("ipaddress.IPv4Address"),
+        crate::stubs::TypeHint::Name("ipaddress.IPv6Address"),
+        crate::stubs::TypeHint::Name("str"),
+    ]);
+
     /// An `ipaddress` address (its `packed` bytes) or a `str` in either
     /// notation (`ValueError` if it does not parse).
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {

@@ -33,6 +33,8 @@ fn out_of_range(kind: &str) -> PyErr {
 macro_rules! signed_int {
     ($($ty:ty),*) => {$(
         impl<'py> IntoPyObject<'py> for $ty {
+            const OUTPUT_TYPE: $crate::stubs::TypeHint = $crate::stubs::TypeHint::Name("int");
+
             #[inline]
             fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                 // SAFETY: returns a new int or null.
@@ -41,6 +43,8 @@ macro_rules! signed_int {
         }
 
         impl FromPyObject<'_, '_> for $ty {
+            const INPUT_TYPE: $crate::stubs::TypeHint = $crate::stubs::TypeHint::Name("int");
+
             #[inline]
             fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
                 if let Some(value) = Self::extract_exact(object, super::SEALED) {
@@ -67,6 +71,8 @@ macro_rules! signed_int {
 macro_rules! unsigned_int {
     ($($ty:ty),*) => {$(
         impl<'py> IntoPyObject<'py> for $ty {
+            const OUTPUT_TYPE: $crate::stubs::TypeHint = $crate::stubs::TypeHint::Name("int");
+
             #[inline]
             fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                 // SAFETY: returns a new int or null.
@@ -75,6 +81,8 @@ macro_rules! unsigned_int {
         }
 
         impl FromPyObject<'_, '_> for $ty {
+            const INPUT_TYPE: $crate::stubs::TypeHint = $crate::stubs::TypeHint::Name("int");
+
             fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
                 let py = object.py();
                 let index = as_index(object)?;
@@ -119,6 +127,8 @@ pub(super) fn as_index<'py>(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Bound<
 }
 
 impl<'py> IntoPyObject<'py> for i128 {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("int");
+
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let bytes = self.to_ne_bytes();
         // SAFETY: `bytes` is valid for its length.
@@ -132,6 +142,8 @@ impl<'py> IntoPyObject<'py> for i128 {
 }
 
 impl<'py> IntoPyObject<'py> for u128 {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("int");
+
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let bytes = self.to_ne_bytes();
         // SAFETY: `bytes` is valid for its length.
@@ -180,18 +192,24 @@ fn extract_128(object: Borrowed<'_, '_, PyAny>, unsigned: bool, kind: &str) -> P
 }
 
 impl FromPyObject<'_, '_> for i128 {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("int");
+
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         extract_128(object, false, "i128").map(i128::from_ne_bytes)
     }
 }
 
 impl FromPyObject<'_, '_> for u128 {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("int");
+
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         extract_128(object, true, "u128").map(u128::from_ne_bytes)
     }
 }
 
 impl<'py> IntoPyObject<'py> for f64 {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("float");
+
     #[inline]
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(PyFloat::new(py, self).into_any())
@@ -199,6 +217,8 @@ impl<'py> IntoPyObject<'py> for f64 {
 }
 
 impl<'py> IntoPyObject<'py> for f32 {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("float");
+
     #[inline]
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         f64::from(self).into_pyobject(py)
@@ -206,6 +226,8 @@ impl<'py> IntoPyObject<'py> for f32 {
 }
 
 impl FromPyObject<'_, '_> for f64 {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("float");
+
     /// Accepts floats and anything with `__float__` or `__index__`
     /// (`TypeError: must be real number, not str` otherwise).
     #[inline]
@@ -233,6 +255,8 @@ impl FromPyObject<'_, '_> for f64 {
 }
 
 impl FromPyObject<'_, '_> for f32 {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("float");
+
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         f64::extract(object).map(|v| v as f32)
     }
@@ -253,6 +277,8 @@ fn is_numpy_bool(object: Borrowed<'_, '_, PyAny>) -> bool {
 }
 
 impl<'py> IntoPyObject<'py> for bool {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("bool");
+
     #[inline]
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(py.bool(self))
@@ -260,6 +286,8 @@ impl<'py> IntoPyObject<'py> for bool {
 }
 
 impl FromPyObject<'_, '_> for bool {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("bool");
+
     /// `True` and `False`, and NumPy's `numpy.bool_` (through its
     /// `__bool__`), as PyO3 accepts; no truthiness of other objects:
     /// `TypeError` otherwise.

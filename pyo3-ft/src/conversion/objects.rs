@@ -7,35 +7,45 @@ use crate::python::Python;
 use crate::type_info::PyTypeInfo;
 use crate::types::PyAny;
 
-impl<'py, T> IntoPyObject<'py> for Bound<'py, T> {
+impl<'py, T: PyTypeInfo> IntoPyObject<'py> for Bound<'py, T> {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = T::TYPE_HINT;
+
     #[inline]
     fn into_pyobject(self, _py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(self.into_any())
     }
 }
 
-impl<'py, T> IntoPyObject<'py> for &Bound<'py, T> {
+impl<'py, T: PyTypeInfo> IntoPyObject<'py> for &Bound<'py, T> {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = T::TYPE_HINT;
+
     #[inline]
     fn into_pyobject(self, _py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(self.as_any().clone())
     }
 }
 
-impl<'py, T> IntoPyObject<'py> for Borrowed<'_, 'py, T> {
+impl<'py, T: PyTypeInfo> IntoPyObject<'py> for Borrowed<'_, 'py, T> {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = T::TYPE_HINT;
+
     #[inline]
     fn into_pyobject(self, _py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(self.to_owned().into_any())
     }
 }
 
-impl<'py, T> IntoPyObject<'py> for Py<T> {
+impl<'py, T: PyTypeInfo> IntoPyObject<'py> for Py<T> {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = T::TYPE_HINT;
+
     #[inline]
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(self.into_bound(py).into_any())
     }
 }
 
-impl<'py, T> IntoPyObject<'py> for &Py<T> {
+impl<'py, T: PyTypeInfo> IntoPyObject<'py> for &Py<T> {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = T::TYPE_HINT;
+
     #[inline]
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(self.bind(py).as_any().clone())
@@ -43,6 +53,8 @@ impl<'py, T> IntoPyObject<'py> for &Py<T> {
 }
 
 impl<'py, T: PyTypeInfo> FromPyObject<'_, 'py> for Bound<'py, T> {
+    const INPUT_TYPE: crate::stubs::TypeHint = T::TYPE_HINT;
+
     /// A type-checked new reference (`TypeError` naming both types).
     #[inline]
     fn extract(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
@@ -51,6 +63,8 @@ impl<'py, T: PyTypeInfo> FromPyObject<'_, 'py> for Bound<'py, T> {
 }
 
 impl<'py, T: PyTypeInfo> FromPyObject<'_, 'py> for Py<T> {
+    const INPUT_TYPE: crate::stubs::TypeHint = T::TYPE_HINT;
+
     /// A type-checked new reference (`TypeError` naming both types).
     #[inline]
     fn extract(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
@@ -59,6 +73,9 @@ impl<'py, T: PyTypeInfo> FromPyObject<'_, 'py> for Py<T> {
 }
 
 impl<'py, T: IntoPyObject<'py>> IntoPyObject<'py> for Option<T> {
+    const OUTPUT_TYPE: crate::stubs::TypeHint =
+        crate::stubs::TypeHint::Union(&[T::OUTPUT_TYPE, crate::stubs::TypeHint::NONE]);
+
     /// `None` for `None`.
     #[inline]
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -70,6 +87,9 @@ impl<'py, T: IntoPyObject<'py>> IntoPyObject<'py> for Option<T> {
 }
 
 impl<'a, 'py, T: FromPyObject<'a, 'py>> FromPyObject<'a, 'py> for Option<T> {
+    const INPUT_TYPE: crate::stubs::TypeHint =
+        crate::stubs::TypeHint::Union(&[T::INPUT_TYPE, crate::stubs::TypeHint::NONE]);
+
     /// `None` for `None`.
     #[inline]
     fn extract(object: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
@@ -82,6 +102,8 @@ impl<'a, 'py, T: FromPyObject<'a, 'py>> FromPyObject<'a, 'py> for Option<T> {
 }
 
 impl<'py> IntoPyObject<'py> for () {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::NONE;
+
     /// `None`, as a function without a return value.
     #[inline]
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -90,6 +112,8 @@ impl<'py> IntoPyObject<'py> for () {
 }
 
 impl FromPyObject<'_, '_> for () {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::NONE;
+
     /// Accepts `None` only.
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         object.downcast::<crate::types::PyNone>()?;

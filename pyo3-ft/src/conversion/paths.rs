@@ -17,6 +17,8 @@ use crate::sync::PyOnceLock;
 use crate::types::{PyAny, PyBytes, PyString};
 
 impl<'py> IntoPyObject<'py> for &OsStr {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("str");
+
     /// A `str`, decoded with the file-system encoding (`surrogateescape`).
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let bytes = os_bytes(self);
@@ -61,6 +63,8 @@ fn os_string(bytes: &[u8]) -> OsString {
 macro_rules! as_os_str_into_pyobject {
     ($($ty:ty),*) => {$(
         impl<'py> IntoPyObject<'py> for $ty {
+            const OUTPUT_TYPE: $crate::stubs::TypeHint = $crate::stubs::TypeHint::Name("str");
+
             #[inline]
             fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                 let text: &OsStr = self.as_ref();
@@ -73,6 +77,8 @@ macro_rules! as_os_str_into_pyobject {
 as_os_str_into_pyobject!(OsString, &OsString, Cow<'_, OsStr>);
 
 impl FromPyObject<'_, '_> for OsString {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("str");
+
     /// A `str` (`TypeError` otherwise), encoded with the file-system
     /// encoding (`surrogateescape` gives back the OS's bytes).
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
@@ -98,6 +104,8 @@ fn pathlib_path(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
 }
 
 impl<'py> IntoPyObject<'py> for &Path {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("pathlib.Path");
+
     /// A `pathlib.Path`.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         pathlib_path(py)?.call1((self.as_os_str(),))
@@ -108,6 +116,8 @@ impl<'py> IntoPyObject<'py> for &Path {
 macro_rules! as_path_into_pyobject {
     ($($ty:ty),*) => {$(
         impl<'py> IntoPyObject<'py> for $ty {
+            const OUTPUT_TYPE: $crate::stubs::TypeHint = $crate::stubs::TypeHint::Name("pathlib.Path");
+
             #[inline]
             fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                 let path: &Path = self.as_ref();
@@ -120,6 +130,12 @@ macro_rules! as_path_into_pyobject {
 as_path_into_pyobject!(PathBuf, &PathBuf, Cow<'_, Path>);
 
 impl FromPyObject<'_, '_> for PathBuf {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Union(&[
+        crate::stubs::TypeHint::Name("str"),
+        crate::stubs::TypeHint::Name("bytes"),
+        crate::stubs::TypeHint::Subscript("os.PathLike", &[crate::stubs::TypeHint::Name("str")]),
+    ]);
+
     /// A `str`, `bytes` or `os.PathLike` (`pathlib.Path`, ...), as
     /// `os.fspath()` takes them: `TypeError` otherwise.
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {

@@ -12,6 +12,8 @@ use crate::python::Python;
 use crate::types::{PyAny, PyByteArray, PyBytes, PyString};
 
 impl<'py> IntoPyObject<'py> for &str {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("str");
+
     #[inline]
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(PyString::new(py, self).into_any())
@@ -22,6 +24,8 @@ impl<'py> IntoPyObject<'py> for &str {
 macro_rules! as_str_into_pyobject {
     ($($ty:ty),*) => {$(
         impl<'py> IntoPyObject<'py> for $ty {
+            const OUTPUT_TYPE: $crate::stubs::TypeHint = $crate::stubs::TypeHint::Name("str");
+
             #[inline]
             fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                 let text: &str = &self;
@@ -34,6 +38,8 @@ macro_rules! as_str_into_pyobject {
 as_str_into_pyobject!(String, &String, Cow<'_, str>, Box<str>, std::sync::Arc<str>);
 
 impl<'a> FromPyObject<'a, '_> for &'a str {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("str");
+
     /// Borrows the str's cached UTF-8 form.
     #[inline]
     fn extract(object: Borrowed<'a, '_, PyAny>) -> PyResult<Self> {
@@ -42,6 +48,8 @@ impl<'a> FromPyObject<'a, '_> for &'a str {
 }
 
 impl FromPyObject<'_, '_> for String {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("str");
+
     #[inline]
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         Ok(object.downcast::<PyString>()?.to_str()?.to_owned())
@@ -49,18 +57,24 @@ impl FromPyObject<'_, '_> for String {
 }
 
 impl<'a> FromPyObject<'a, '_> for Cow<'a, str> {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("str");
+
     fn extract(object: Borrowed<'a, '_, PyAny>) -> PyResult<Self> {
         <&str>::extract(object).map(Cow::Borrowed)
     }
 }
 
 impl<'py> IntoPyObject<'py> for char {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("str");
+
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.encode_utf8(&mut [0; 4]).into_pyobject(py)
     }
 }
 
 impl FromPyObject<'_, '_> for char {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("str");
+
     /// A str of exactly one character (`TypeError` otherwise, as `ord()`).
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         let text = object.downcast::<PyString>()?;
@@ -80,6 +94,8 @@ impl FromPyObject<'_, '_> for char {
 }
 
 impl<'py> IntoPyObject<'py> for &[u8] {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("bytes");
+
     /// `bytes`.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(PyBytes::new(py, self).into_any())
@@ -87,6 +103,8 @@ impl<'py> IntoPyObject<'py> for &[u8] {
 }
 
 impl<'a> FromPyObject<'a, '_> for &'a [u8] {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("bytes");
+
     /// Borrows the contents of a `bytes` object.
     fn extract(object: Borrowed<'a, '_, PyAny>) -> PyResult<Self> {
         Ok(object.downcast::<PyBytes>()?.as_bytes())
@@ -94,6 +112,8 @@ impl<'a> FromPyObject<'a, '_> for &'a [u8] {
 }
 
 impl<'py> IntoPyObject<'py> for Cow<'_, [u8]> {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("bytes");
+
     /// `bytes`.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         (&*self).into_pyobject(py)
@@ -101,6 +121,11 @@ impl<'py> IntoPyObject<'py> for Cow<'_, [u8]> {
 }
 
 impl<'a> FromPyObject<'a, '_> for Cow<'a, [u8]> {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Union(&[
+        crate::stubs::TypeHint::Name("bytes"),
+        crate::stubs::TypeHint::Name("bytearray"),
+    ]);
+
     /// Borrows a `bytes` object's contents; copies a `bytearray`'s (taken
     /// under its lock, see `PyByteArray::to_vec`); `TypeError` otherwise.
     fn extract(object: Borrowed<'a, '_, PyAny>) -> PyResult<Self> {

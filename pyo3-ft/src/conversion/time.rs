@@ -15,6 +15,8 @@ use crate::types::{PyAny, PyDateTime, PyDelta, PyTzInfo};
 const SECONDS_PER_DAY: u64 = 86_400;
 
 impl<'py> IntoPyObject<'py> for Duration {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("datetime.timedelta");
+
     /// A `timedelta`, truncated to microseconds (`OverflowError` beyond
     /// 999 999 999 days).
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -27,6 +29,8 @@ impl<'py> IntoPyObject<'py> for Duration {
 }
 
 impl FromPyObject<'_, '_> for Duration {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("datetime.timedelta");
+
     /// A non-negative `timedelta` (`ValueError` for a negative one).
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         let delta = object.downcast::<PyDelta>()?;
@@ -66,6 +70,8 @@ fn arithmetic<'py>(
 }
 
 impl<'py> IntoPyObject<'py> for SystemTime {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("datetime.datetime");
+
     /// An aware `datetime` in UTC (`OverflowError` outside years 1–9999).
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let (offset, add) = match self.duration_since(UNIX_EPOCH) {
@@ -77,6 +83,8 @@ impl<'py> IntoPyObject<'py> for SystemTime {
 }
 
 impl FromPyObject<'_, '_> for SystemTime {
+    const INPUT_TYPE: crate::stubs::TypeHint = crate::stubs::TypeHint::Name("datetime.datetime");
+
     /// An aware `datetime` (`TypeError` for a naive one, which names no
     /// instant).
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {

@@ -68,6 +68,8 @@ macro_rules! tuple_impls {
         }
 
         impl<'py, $($T: IntoPyObject<'py>),+> IntoPyObject<'py> for ($($T,)+) {
+            const OUTPUT_TYPE: $crate::stubs::TypeHint = $crate::stubs::TypeHint::Subscript("tuple", &[$($T::OUTPUT_TYPE),+]);
+
             #[inline]
             fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                 Ok(self.into_py_tuple(py)?.into_any())
@@ -78,6 +80,9 @@ macro_rules! tuple_impls {
         where
             $($T: for<'a> FromPyObject<'a, 'py>),+
         {
+            const INPUT_TYPE: $crate::stubs::TypeHint =
+                $crate::stubs::TypeHint::Subscript("tuple", &[$(<$T as FromPyObject<'static, 'py>>::INPUT_TYPE),+]);
+
             fn extract(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
                 let tuple = object.downcast::<PyTuple>()?;
                 if tuple.len() != $len {

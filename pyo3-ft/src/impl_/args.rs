@@ -430,6 +430,9 @@ pub fn extract_argument_with<'a, 'py, T>(
 /// A parameter of type `&T`: extraction produces a holder that lives in the
 /// wrapper's frame and derefs to `T`.
 pub trait ArgHolder<'a, 'py> {
+    /// The Python type the argument may be, for type stubs.
+    const INPUT_TYPE: crate::stubs::TypeHint;
+
     /// What the wrapper keeps alive while the function runs.
     type Holder: std::ops::Deref<Target = Self>;
 
@@ -442,6 +445,7 @@ where
     'py: 'a,
 {
     type Holder = Borrowed<'a, 'py, T>;
+    const INPUT_TYPE: crate::stubs::TypeHint = T::TYPE_HINT;
 
     #[inline]
     fn extract_holder(object: Borrowed<'a, 'py, PyAny>) -> PyResult<Self::Holder> {

@@ -73,6 +73,14 @@ impl PyFunctionDef {
         }
     }
 
+    /// Whether `object` is the function object that modules share (see
+    /// [`PyFunctionDef::module_function`]).
+    pub(crate) fn is_module_function(&'static self, object: &Bound<'_, PyAny>) -> bool {
+        self.shared
+            .get()
+            .is_some_and(|(_, function)| function.as_ptr() == object.as_ptr())
+    }
+
     /// A standalone function object (not attached to a module).
     pub fn to_object<'py>(&'static self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.new_object(py, std::ptr::null_mut())

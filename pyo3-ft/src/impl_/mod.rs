@@ -8,6 +8,7 @@ pub mod exceptions;
 pub mod function;
 pub mod module;
 pub mod pyclass;
+pub mod stubs;
 pub mod trampoline;
 
 pub use args::{

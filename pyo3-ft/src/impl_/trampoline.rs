@@ -58,11 +58,16 @@ pub unsafe fn trampoline<R: ErrorSentinel>(
 /// What a wrapped function may return: any convertible value, or a
 /// `Result` whose error converts into `PyErr`.
 pub trait IntoPyReturn<'py> {
+    /// The Python type of the result, for type stubs.
+    const OUTPUT_TYPE: crate::stubs::TypeHint;
+
     /// Converts to an owned object pointer.
     fn into_py_return(self, py: Python<'py>) -> PyResult<*mut ffi::PyObject>;
 }
 
 impl<'py, T: IntoPyObject<'py>> IntoPyReturn<'py> for T {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = T::OUTPUT_TYPE;
+
     #[inline]
     fn into_py_return(self, py: Python<'py>) -> PyResult<*mut ffi::PyObject> {
         Ok(self.into_pyobject(py)?.into_ptr())
@@ -70,6 +75,8 @@ impl<'py, T: IntoPyObject<'py>> IntoPyReturn<'py> for T {
 }
 
 impl<'py, T: IntoPyObject<'py>, E: Into<PyErr>> IntoPyReturn<'py> for Result<T, E> {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = T::OUTPUT_TYPE;
+
     #[inline]
     fn into_py_return(self, py: Python<'py>) -> PyResult<*mut ffi::PyObject> {
         self.map_err(Into::into)?.into_py_return(py)

@@ -110,6 +110,8 @@ where
 }
 
 impl<'py, T: PyClass> FromPyObject<'_, 'py> for PyRef<'py, T> {
+    const INPUT_TYPE: crate::stubs::TypeHint = T::TYPE_HINT;
+
     fn extract(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
         PyRef::borrow(&*object.downcast::<T>()?, "")
     }
@@ -119,6 +121,8 @@ impl<'py, T: PyClass> FromPyObject<'_, 'py> for PyRefMut<'py, T>
 where
     T::Storage: ClassStorageMut<T>,
 {
+    const INPUT_TYPE: crate::stubs::TypeHint = T::TYPE_HINT;
+
     fn extract(object: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
         PyRefMut::borrow(&*object.downcast::<T>()?, "")
     }
@@ -126,6 +130,7 @@ where
 
 /// A `&T` parameter borrows the instance for the call.
 impl<'a, 'py, T: PyClass> ArgHolder<'a, 'py> for T {
+    const INPUT_TYPE: crate::stubs::TypeHint = T::TYPE_HINT;
     type Holder = PyRef<'py, T>;
 
     fn extract_holder(object: Borrowed<'a, 'py, PyAny>) -> PyResult<PyRef<'py, T>> {
@@ -136,6 +141,8 @@ impl<'a, 'py, T: PyClass> ArgHolder<'a, 'py> for T {
 /// Returning `PyRef<Self>` from a method returns the object itself (the
 /// borrow ends first), as for a builder method that returns `slf`.
 impl<'py, T: PyClass> IntoPyObject<'py> for PyRef<'py, T> {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = T::TYPE_HINT;
+
     fn into_pyobject(self, _py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let PyRef { guard, object } = self;
         drop(guard);
@@ -149,6 +156,8 @@ impl<'py, T: PyClass> IntoPyObject<'py> for PyRefMut<'py, T>
 where
     T::Storage: ClassStorageMut<T>,
 {
+    const OUTPUT_TYPE: crate::stubs::TypeHint = T::TYPE_HINT;
+
     fn into_pyobject(self, _py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let PyRefMut { guard, object } = self;
         drop(guard);

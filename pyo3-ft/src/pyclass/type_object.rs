@@ -76,6 +76,11 @@ impl<T: PyClass> LazyTypeObject<T> {
         }
     }
 
+    /// The type object if it was created, never creating it.
+    pub fn get_if_created<'py>(&'static self, py: Python<'py>) -> Option<&'py Bound<'py, PyType>> {
+        self.cell.get().map(|ty| ty.bind(py))
+    }
+
     /// The type object, created by the first caller (others wait detached),
     /// with its class attributes (except while this very thread is adding
     /// them).

@@ -34,6 +34,10 @@ pub struct PyMapping {
 // protocol, which checks the object itself.
 unsafe impl PyTypeInfo for PyMapping {
     const NAME: &'static str = "Mapping";
+    const TYPE_HINT: crate::stubs::TypeHint = crate::stubs::TypeHint::Subscript(
+        "collections.abc.Mapping",
+        &[crate::stubs::TypeHint::ANY, crate::stubs::TypeHint::ANY],
+    );
 
     fn type_object_raw(_py: Python<'_>) -> *mut ffi::PyTypeObject {
         std::ptr::addr_of_mut!(ffi::PyBaseObject_Type)

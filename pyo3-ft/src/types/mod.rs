@@ -68,6 +68,7 @@ macro_rules! builtin_type {
         // its instances and subclasses'.
         unsafe impl $crate::type_info::PyTypeInfo for $rust {
             const NAME: &'static str = $name;
+            const TYPE_HINT: $crate::stubs::TypeHint = $crate::stubs::TypeHint::builtin($name);
 
             #[inline]
             fn type_object_raw(_py: $crate::Python<'_>) -> *mut ::pyo3_ft_runtime::ffi::PyTypeObject {

@@ -38,6 +38,10 @@ pub struct PySequence {
 // protocol, which checks the object itself.
 unsafe impl PyTypeInfo for PySequence {
     const NAME: &'static str = "Sequence";
+    const TYPE_HINT: crate::stubs::TypeHint = crate::stubs::TypeHint::Subscript(
+        "collections.abc.Sequence",
+        &[crate::stubs::TypeHint::ANY],
+    );
 
     fn type_object_raw(_py: Python<'_>) -> *mut ffi::PyTypeObject {
         std::ptr::addr_of_mut!(ffi::PyBaseObject_Type)

@@ -64,6 +64,8 @@ macro_rules! datetime_type {
         // default `is_type_of` accepts their instances and subclasses'.
         unsafe impl $crate::type_info::PyTypeInfo for $rust {
             const NAME: &'static str = $name;
+            const TYPE_HINT: $crate::stubs::TypeHint =
+                $crate::stubs::TypeHint::Name(concat!("datetime.", $name));
 
             #[inline]
             fn type_object_raw(
