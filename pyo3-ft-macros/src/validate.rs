@@ -8,11 +8,8 @@ use crate::model::function::{FnModel, ParamKind, Receiver};
 
 /// Rules for any wrapped function's signature.
 pub fn signature(cx: &Ctxt, model: &FnModel, sig: &syn::Signature) {
-    if let Some(asyncness) = &sig.asyncness {
-        cx.error_spanned_by(
-            asyncness,
-            "`async fn` cannot be called from Python yet; run async work on an executor instead",
-        );
+    if sig.asyncness.is_some() {
+        async_fn(cx, model);
     }
     for param in &sig.generics.params {
         if !matches!(param, syn::GenericParam::Lifetime(_)) {
@@ -49,6 +46,33 @@ pub fn signature(cx: &Ctxt, model: &FnModel, sig: &syn::Signature) {
                 "a reference parameter cannot have a default; take `Option<Bound<'_, T>>` instead",
             );
         }
+    }
+}
+
+/// An `async fn`'s future outlives the call that creates it and runs on an
+/// event loop: it takes owned arguments only, and `self` only as `&self` of
+/// a default class (the future keeps a `Py<Self>`).
+fn async_fn(cx: &Ctxt, model: &FnModel) {
+    const OWNED: &str = "the future of an `async fn` outlives the Python call";
+    match &model.receiver {
+        Receiver::Exclusive(span) => cx.syn_error(syn::Error::new(
+            *span,
+            format!("an `async fn` cannot take `&mut self`: {OWNED}, and a lock held across `.await` would block every other caller; take `&self` on a default class and lock inside"),
+        )),
+        Receiver::Typed(ty) => cx.error_spanned_by(
+            ty,
+            format!("an `async fn` takes `self` only as `&self`: {OWNED}, so it keeps an owned `Py<Self>`"),
+        ),
+        _ => {}
+    }
+    for param in &model.params {
+        let message = match param.kind {
+            ParamKind::Python => format!("an `async fn` cannot take `py: Python`: {OWNED}; call `Python::attach` inside it where you need Python"),
+            ParamKind::Cls => format!("an `async fn` cannot take the class: {OWNED}; take `Py<PyType>` from a synchronous method instead"),
+            _ if matches!(param.ty, Type::Reference(_)) => format!("an `async fn` takes owned arguments (`String` for `&str`, `Py<T>` for `&Bound<T>`): {OWNED}"),
+            _ => continue,
+        };
+        cx.error_spanned_by(&param.ty, message);
     }
 }
 
@@ -126,6 +150,16 @@ pub fn pymethods(cx: &Ctxt, model: &crate::model::methods::MethodsModel) {
             ));
         }
         let at = |message: &str| cx.error_spanned_by(&method.sig.ident, message);
+        let plain = matches!(
+            method.role,
+            MethodRole::Instance | MethodRole::StaticMethod | MethodRole::ClassMethod
+        );
+        if let (Some(asyncness), false) = (&method.sig.asyncness, plain) {
+            cx.error_spanned_by(
+                asyncness,
+                "only plain methods (instance, `#[staticmethod]`, `#[classmethod]`) may be `async fn`; magic methods, constructors and properties are called synchronously",
+            );
+        }
         // The receiver as written (`&self`, `slf: PyRef<'_, Self>`), for
         // errors about having one.
         let at_self = |message: &str| match method.sig.inputs.first() {

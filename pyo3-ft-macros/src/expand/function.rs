@@ -22,6 +22,15 @@ pub fn fastcall_wrapper(
     let Extraction { body, call_args } = extraction(model, func_name, Convention::Fastcall);
     let (self_binding, self_arg) = receiver;
     let call_args = self_arg.into_iter().chain(call_args);
+    let result = if model.is_async {
+        // The arguments move into the future, which Python awaits.
+        quote! {
+            let __future = async move { #call(#(#call_args),*).await };
+            let __result = ::pyo3_ft::impl_::coroutine::awaitable(py, __future);
+        }
+    } else {
+        quote!(let __result = #call(#(#call_args),*);)
+    };
     quote! {
         unsafe extern "C" fn __wrap(
             __slf: *mut ::pyo3_ft::runtime::ffi::PyObject,
@@ -34,7 +43,7 @@ pub fn fastcall_wrapper(
                 ::pyo3_ft::impl_::trampoline(|py| {
                     #self_binding
                     #body
-                    let __result = #call(#(#call_args),*);
+                    #result
                     ::pyo3_ft::impl_::IntoPyReturn::into_py_return(__result, py)
                 })
             }

@@ -34,6 +34,12 @@ pub(super) fn receiver(
         let __this = unsafe { ::pyo3_ft::impl_::pyclass::slf::<#self_ty>(py, __slf) };
     };
     match &method.function.receiver {
+        // The future keeps the object, and reads the value of a default
+        // class without a guard (which could not cross an `.await`).
+        Receiver::Shared(_) if method.function.is_async => (
+            quote!(#this let __slf_owned = ::pyo3_ft::impl_::coroutine::owned_slf(&__this);),
+            Some(quote!(::pyo3_ft::Py::get(&__slf_owned))),
+        ),
         Receiver::Shared(_) => (
             quote!(#this let __guard = ::pyo3_ft::impl_::pyclass::borrow_slf(&__this, #qualname)?;),
             Some(quote!(&*__guard)),

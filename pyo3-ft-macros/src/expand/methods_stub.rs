@@ -4,7 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::stubs::{self, hint_path, input_hint, named, output_hint, return_hint, signature};
+use super::stubs::{
+    self, call_return_hint, hint_path, input_hint, named, output_hint, return_hint, signature,
+};
 use crate::model::function::ParamKind;
 use crate::model::methods::{Dunder, MethodModel, MethodRole, MethodsModel};
 
@@ -63,17 +65,17 @@ fn member(method: &MethodModel) -> Option<TokenStream> {
         MethodRole::Instance => stubs::method(
             &f.python_name,
             quote!(Instance),
-            signature(f, return_hint(&f.output), false),
+            signature(f, call_return_hint(f), false),
         ),
         MethodRole::ClassMethod => stubs::method(
             &f.python_name,
             quote!(Class),
-            signature(f, return_hint(&f.output), false),
+            signature(f, call_return_hint(f), false),
         ),
         MethodRole::StaticMethod => stubs::method(
             &f.python_name,
             quote!(Static),
-            signature(f, return_hint(&f.output), false),
+            signature(f, call_return_hint(f), false),
         ),
         MethodRole::New => {
             let signature = signature(f, quote!(#hint::ANY), false);

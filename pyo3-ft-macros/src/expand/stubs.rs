@@ -95,6 +95,17 @@ pub fn return_hint(output: &ReturnType) -> TokenStream {
     }
 }
 
+/// The annotation of what calling `model` returns: an `async fn` returns
+/// an awaitable of its output.
+pub fn call_return_hint(model: &FnModel) -> TokenStream {
+    let output = return_hint(&model.output);
+    if !model.is_async {
+        return output;
+    }
+    let hint = hint_path();
+    quote!(#hint::Subscript("collections.abc.Awaitable", &[#output]))
+}
+
 /// One `ParamStub`.
 fn param(
     model: &FnModel,
@@ -203,7 +214,7 @@ pub fn derived_method(name: &str, other: Option<TokenStream>, returns: TokenStre
 
 /// The `FunctionStub` of a `#[pyfunction]` whose definition is `__DEF`.
 pub fn function(model: &FnModel) -> TokenStream {
-    let signature = signature(model, return_hint(&model.output), false);
+    let signature = signature(model, call_return_hint(model), false);
     quote! {
         ::pyo3_ft::inventory::submit! {
             ::pyo3_ft::impl_::stubs::FunctionStub { def: &__DEF, signature: #signature }

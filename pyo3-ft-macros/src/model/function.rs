@@ -108,6 +108,8 @@ pub struct FnModel {
     pub signature: Signature,
     /// The Rust return type, for the type stub.
     pub output: syn::ReturnType,
+    /// `async fn`: Python gets an awaitable of the result.
+    pub is_async: bool,
 }
 
 /// Options of `#[pyfunction(...)]` / `#[pyo3(...)]` on a function.
@@ -310,6 +312,7 @@ impl FnModel {
             params,
             signature: Signature::default(),
             output: sig.output.clone(),
+            is_async: sig.asyncness.is_some(),
         };
         match options.signature {
             Some(spec) => model.apply_signature(cx, spec),

@@ -29,6 +29,7 @@ use crate::err::{PyErr, PyResult};
 use crate::exceptions::PyOverflowError;
 use crate::instance::{Borrowed, Bound};
 use crate::python::Python;
+use crate::stubs::TypeHint;
 use crate::types::PyAny;
 
 const LITTLE_ENDIAN: c_int = ffi::Py_ASNATIVEBYTES_LITTLE_ENDIAN;
@@ -68,18 +69,24 @@ fn int_bytes(object: Borrowed<'_, '_, PyAny>, unsigned: bool) -> PyResult<Vec<u8
 }
 
 impl FromPyObject<'_, '_> for BigInt {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("int");
+
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         Ok(BigInt::from_signed_bytes_le(&int_bytes(object, false)?))
     }
 }
 
 impl FromPyObject<'_, '_> for BigUint {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("int");
+
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         Ok(BigUint::from_bytes_le(&int_bytes(object, true)?))
     }
 }
 
 impl<'py> IntoPyObject<'py> for BigInt {
+    const OUTPUT_TYPE: TypeHint = TypeHint::Name("int");
+
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let bytes = self.to_signed_bytes_le();
         // SAFETY: `bytes` is valid for its length.
@@ -93,6 +100,8 @@ impl<'py> IntoPyObject<'py> for BigInt {
 }
 
 impl<'py> IntoPyObject<'py> for BigUint {
+    const OUTPUT_TYPE: TypeHint = TypeHint::Name("int");
+
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let bytes = self.to_bytes_le();
         // SAFETY: `bytes` is valid for its length.

@@ -42,6 +42,7 @@ use crate::err::PyResult;
 use crate::exceptions::PyOverflowError;
 use crate::instance::{Borrowed, Bound};
 use crate::python::Python;
+use crate::stubs::TypeHint;
 use crate::types::PyAny;
 
 fn ymd(date: NaiveDate) -> Ymd {
@@ -82,18 +83,24 @@ fn offset(seconds: i32) -> PyResult<FixedOffset> {
 }
 
 impl<'py> IntoPyObject<'py> for NaiveDate {
+    const OUTPUT_TYPE: TypeHint = TypeHint::Name("datetime.date");
+
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         calendar::new_date(py, ymd(self))
     }
 }
 
 impl FromPyObject<'_, '_> for NaiveDate {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("datetime.date");
+
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         naive_date(calendar::date_fields(object)?)
     }
 }
 
 impl<'py> IntoPyObject<'py> for NaiveTime {
+    const OUTPUT_TYPE: TypeHint = TypeHint::Name("datetime.time");
+
     /// `ValueError` for a leap second.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         calendar::new_time(py, hms(self)?)
@@ -101,18 +108,24 @@ impl<'py> IntoPyObject<'py> for NaiveTime {
 }
 
 impl FromPyObject<'_, '_> for NaiveTime {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("datetime.time");
+
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         naive_time(calendar::naive_time_fields(object)?)
     }
 }
 
 impl<'py> IntoPyObject<'py> for NaiveDateTime {
+    const OUTPUT_TYPE: TypeHint = TypeHint::Name("datetime.datetime");
+
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         calendar::new_datetime(py, ymd(self.date()), hms(self.time())?, None)
     }
 }
 
 impl FromPyObject<'_, '_> for NaiveDateTime {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("datetime.datetime");
+
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         let (date, time) = calendar::naive_datetime_fields(object)?;
         Ok(naive_date(date)?.and_time(naive_time(time)?))
@@ -134,6 +147,8 @@ impl<'py, Tz> IntoPyObject<'py> for DateTime<Tz>
 where
     Tz: TimeZone,
 {
+    const OUTPUT_TYPE: TypeHint = TypeHint::Name("datetime.datetime");
+
     /// An aware `datetime` with the value's fixed offset (`timezone.utc`
     /// for UTC); `ValueError` for a leap second.
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -144,6 +159,8 @@ where
 }
 
 impl FromPyObject<'_, '_> for DateTime<Utc> {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("datetime.datetime");
+
     /// Any aware `datetime`, converted to UTC.
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         let (utc, _) = aware(object)?;
@@ -152,6 +169,8 @@ impl FromPyObject<'_, '_> for DateTime<Utc> {
 }
 
 impl FromPyObject<'_, '_> for DateTime<FixedOffset> {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("datetime.datetime");
+
     /// Any aware `datetime`, keeping its offset at that instant.
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         let (utc, offset) = aware(object)?;
@@ -160,12 +179,16 @@ impl FromPyObject<'_, '_> for DateTime<FixedOffset> {
 }
 
 impl<'py> IntoPyObject<'py> for FixedOffset {
+    const OUTPUT_TYPE: TypeHint = TypeHint::Name("datetime.tzinfo");
+
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(calendar::fixed_zone(py, self.local_minus_utc())?.into_any())
     }
 }
 
 impl FromPyObject<'_, '_> for FixedOffset {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("datetime.tzinfo");
+
     /// A `tzinfo` with a fixed offset (its `utcoffset(None)`).
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         offset(calendar::tzinfo_offset(object)?)
@@ -173,12 +196,16 @@ impl FromPyObject<'_, '_> for FixedOffset {
 }
 
 impl<'py> IntoPyObject<'py> for Utc {
+    const OUTPUT_TYPE: TypeHint = TypeHint::Name("datetime.tzinfo");
+
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(calendar::fixed_zone(py, 0)?.into_any())
     }
 }
 
 impl FromPyObject<'_, '_> for Utc {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("datetime.tzinfo");
+
     /// A `tzinfo` whose offset is zero (`ValueError` otherwise).
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         match calendar::tzinfo_offset(object)? {
@@ -192,6 +219,8 @@ impl FromPyObject<'_, '_> for Utc {
 }
 
 impl<'py> IntoPyObject<'py> for TimeDelta {
+    const OUTPUT_TYPE: TypeHint = TypeHint::Name("datetime.timedelta");
+
     /// A `timedelta`, truncated to microseconds (`OverflowError` beyond
     /// 999 999 999 days).
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -202,6 +231,8 @@ impl<'py> IntoPyObject<'py> for TimeDelta {
 }
 
 impl FromPyObject<'_, '_> for TimeDelta {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("datetime.timedelta");
+
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         let micros = calendar::delta_micros(object)?;
         let seconds = micros.div_euclid(1_000_000) as i64;

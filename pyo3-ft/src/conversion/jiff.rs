@@ -37,6 +37,7 @@ use super::{FromPyObject, IntoPyObject};
 use crate::err::PyResult;
 use crate::instance::{Borrowed, Bound};
 use crate::python::Python;
+use crate::stubs::TypeHint;
 use crate::types::PyAny;
 
 fn ymd(date: Date) -> Ymd {
@@ -73,36 +74,48 @@ fn time(fields: Hms) -> PyResult<Time> {
 }
 
 impl<'py> IntoPyObject<'py> for Date {
+    const OUTPUT_TYPE: TypeHint = TypeHint::Name("datetime.date");
+
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         calendar::new_date(py, ymd(self))
     }
 }
 
 impl FromPyObject<'_, '_> for Date {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("datetime.date");
+
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         date(calendar::date_fields(object)?)
     }
 }
 
 impl<'py> IntoPyObject<'py> for Time {
+    const OUTPUT_TYPE: TypeHint = TypeHint::Name("datetime.time");
+
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         calendar::new_time(py, hms(self))
     }
 }
 
 impl FromPyObject<'_, '_> for Time {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("datetime.time");
+
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         time(calendar::naive_time_fields(object)?)
     }
 }
 
 impl<'py> IntoPyObject<'py> for DateTime {
+    const OUTPUT_TYPE: TypeHint = TypeHint::Name("datetime.datetime");
+
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         calendar::new_datetime(py, ymd(self.date()), hms(self.time()), None)
     }
 }
 
 impl FromPyObject<'_, '_> for DateTime {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("datetime.datetime");
+
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         let (d, t) = calendar::naive_datetime_fields(object)?;
         Ok(DateTime::from_parts(date(d)?, time(t)?))
@@ -114,6 +127,8 @@ fn offset(seconds: i32) -> PyResult<Offset> {
 }
 
 impl<'py> IntoPyObject<'py> for Timestamp {
+    const OUTPUT_TYPE: TypeHint = TypeHint::Name("datetime.datetime");
+
     /// An aware `datetime` in `timezone.utc` (`ValueError` outside years
     /// 1–9999).
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -123,6 +138,8 @@ impl<'py> IntoPyObject<'py> for Timestamp {
 }
 
 impl FromPyObject<'_, '_> for Timestamp {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("datetime.datetime");
+
     /// Any aware `datetime`.
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         let (d, t, seconds) = calendar::aware_datetime_fields(object)?;
@@ -134,12 +151,16 @@ impl FromPyObject<'_, '_> for Timestamp {
 }
 
 impl<'py> IntoPyObject<'py> for Offset {
+    const OUTPUT_TYPE: TypeHint = TypeHint::Name("datetime.tzinfo");
+
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(calendar::fixed_zone(py, self.seconds())?.into_any())
     }
 }
 
 impl FromPyObject<'_, '_> for Offset {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("datetime.tzinfo");
+
     /// A `tzinfo` with a fixed offset (its `utcoffset(None)`).
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         offset(calendar::tzinfo_offset(object)?)
@@ -147,6 +168,8 @@ impl FromPyObject<'_, '_> for Offset {
 }
 
 impl<'py> IntoPyObject<'py> for SignedDuration {
+    const OUTPUT_TYPE: TypeHint = TypeHint::Name("datetime.timedelta");
+
     /// A `timedelta`, truncated to microseconds (`OverflowError` beyond
     /// 999 999 999 days).
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -155,6 +178,8 @@ impl<'py> IntoPyObject<'py> for SignedDuration {
 }
 
 impl FromPyObject<'_, '_> for SignedDuration {
+    const INPUT_TYPE: TypeHint = TypeHint::Name("datetime.timedelta");
+
     fn extract(object: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
         let micros = calendar::delta_micros(object)?;
         let seconds = micros.div_euclid(1_000_000) as i64;
