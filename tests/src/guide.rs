@@ -41,6 +41,9 @@ mod embedding {}
 #[doc = include_str!("../../guide/src/async.md")]
 mod async_rust {}
 
+#[doc = include_str!("../../guide/src/asyncio.md")]
+mod asyncio {}
+
 #[doc = include_str!("../../guide/src/wsgi.md")]
 mod wsgi {}
 
