@@ -41,6 +41,7 @@
 
 pub mod access_log;
 pub mod app;
+pub mod asgi;
 pub mod body;
 pub mod config;
 pub mod counters;

@@ -1,11 +1,11 @@
 //! Running one request through a WSGI application, on an executor worker.
 
 mod client;
-mod environ;
+pub(crate) mod environ;
 mod file_wrapper;
-mod forwarded;
+pub(crate) mod forwarded;
 mod input;
-mod length;
+pub(crate) mod length;
 mod response;
 
 use std::net::SocketAddr;

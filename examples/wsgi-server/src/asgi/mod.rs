@@ -1,0 +1,109 @@
+//! Serving an ASGI 3 application (`--interface asgi`).
+//!
+//! Each request is one task on an asyncio event loop of a
+//! [`pyo3_ft::asyncio::EventLoops`] pool: one loop per worker thread, so on
+//! a free-threaded interpreter the workers run the application in
+//! parallel. `receive` and `send` are Rust functions that return
+//! awaitables ([`pyo3_ft::asyncio::future_into_py`]); the waits they stand
+//! for (the client's body, room in the response's channel) run on the I/O
+//! runtime, bounded by the server's timeouts.
+//!
+//! - `http.request` messages stream the request body as it arrives;
+//!   `http.disconnect` follows once the response is complete or the client
+//!   is gone.
+//! - `http.response.start` is held until the first body message: a
+//!   response whose body comes in one message goes out whole, with its
+//!   length; otherwise it is streamed, each `send` waiting for room in a
+//!   small channel (backpressure).
+//! - The response never exceeds its declared `Content-Length`; a short
+//!   body closes the connection. An application that fails before
+//!   starting its response gets a 500.
+//! - The `lifespan` protocol runs once, on the first loop, before the
+//!   server accepts connections ([`lifespan`]).
+
+mod exchange;
+pub mod lifespan;
+mod receive;
+mod scope;
+mod send;
+
+use std::sync::Arc;
+
+use pyo3_ft::asyncio::EventLoops;
+use pyo3_ft::prelude::*;
+use pyo3_ft::types::PyDict;
+use tokio::sync::{oneshot, watch};
+
+use crate::wsgi::{Head, Outcome, Request, Settings, Verdict};
+use exchange::Exchange;
+
+/// An ASGI application and the loops it runs on.
+pub struct AsgiApp {
+    /// The ASGI callable, `async def app(scope, receive, send)`.
+    pub app: Py<PyAny>,
+    /// One event loop per worker.
+    pub loops: EventLoops,
+    /// The lifespan state, copied into every request's `scope["state"]`.
+    pub state: Py<PyDict>,
+}
+
+impl std::fmt::Debug for AsgiApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AsgiApp")
+            .field("loops", &self.loops)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How the server bounds the waits of `receive` and `send`.
+#[derive(Debug, Clone)]
+pub struct Waits {
+    /// The I/O runtime, whose timers bound the waits.
+    pub runtime: tokio::runtime::Handle,
+    /// Longest wait for the next piece of a request body.
+    pub body: std::time::Duration,
+    /// Longest wait for the client to take a piece of the response.
+    pub write: std::time::Duration,
+    /// Largest request body taken (0: no limit).
+    pub max_body: u64,
+}
+
+/// Runs one request through the application. The response's head goes to
+/// `head` as soon as the application has said enough; the returned future
+/// ends when the application's call has (the body may still be in flight
+/// to the client). `gone` turns true if the client leaves before the head
+/// is sent.
+pub async fn call(
+    app: Arc<AsgiApp>,
+    request: Request,
+    settings: Settings,
+    waits: Waits,
+    head: oneshot::Sender<Head>,
+    gone: watch::Receiver<bool>,
+) -> Outcome {
+    let exchange = Arc::new(Exchange::new(head, gone, &request, waits));
+    let started = Python::attach(|py| -> PyResult<_> {
+        let scope = scope::build(py, &request, &settings, app.state.bind(py))?;
+        let receive = receive::function(py, &exchange, request.body)?;
+        let send = send::function(py, &exchange)?;
+        let coroutine = app.app.bind(py).call1((scope, receive, send))?;
+        app.loops.into_future(&coroutine)
+    });
+    let finished = match started {
+        Ok(call) => call.await.map(drop),
+        Err(err) => Err(err),
+    };
+    if let Err(err) = &finished {
+        crate::error!("{}: the application raised:\n{err}", exchange.label);
+    }
+    exchange.finish(finished.is_err())
+}
+
+/// The verdict when the application fails or breaks the protocol.
+fn verdict(failed: bool, client_error: bool) -> Verdict {
+    match (failed, client_error) {
+        (_, true) => Verdict::ClientError,
+        (true, false) => Verdict::ApplicationError,
+        (false, false) => Verdict::Ok,
+    }
+}
