@@ -12,12 +12,15 @@ use crate::wsgi::TrustedProxies;
 pub const USAGE: &str = "\
 usage: wsgi-server --app MODULE[:CALLABLE] [options]
 
-Serves a WSGI (PEP 3333) application over HTTP/1.1, running it on a pool of
-Python worker threads (in parallel on a free-threaded interpreter).
+Serves a WSGI (PEP 3333) or ASGI 3 application over HTTP/1.1, running it on
+a pool of Python worker threads (in parallel on a free-threaded interpreter).
 
 options:
   --app MODULE[:CALLABLE]  the application: CALLABLE (default `application`,
                            a dotted path allowed) of the importable MODULE
+  --interface wsgi|asgi    how to call it (default wsgi); asgi runs one
+                           asyncio event loop per worker, and the app's
+                           lifespan once before serving
   --workers N              Python worker threads (default: the CPU count)
   --bind ADDR              HOST:PORT or unix:PATH to listen on (repeatable;
                            default 127.0.0.1:8000)
@@ -26,8 +29,8 @@ options:
                            this interpreter) does: its sys.prefix and
                            site-packages
   --io-threads N           threads running the HTTP side (default 1)
-  --backlog N              requests that may wait for a free worker before
-                           connections wait too (default 1024)
+  --backlog N              WSGI: requests that may wait for a free worker
+                           before connections wait too (default 1024)
   --script-name PATH       the mount point: SCRIPT_NAME, stripped from
                            PATH_INFO (default: empty)
   --graceful-timeout SECS  on SIGINT/SIGTERM, how long in-flight requests may
@@ -77,6 +80,7 @@ options:
 pub struct Config {
     /// `module:callable`.
     pub app: String,
+    pub interface: Interface,
     pub workers: usize,
     /// Where to listen (at least one).
     pub binds: Vec<Bind>,
@@ -102,6 +106,25 @@ pub struct Config {
     pub max_requests_jitter: u64,
     /// The access log's format, if there is one.
     pub access_log: Option<AccessLogFormat>,
+}
+
+/// The calling convention of the application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interface {
+    /// PEP 3333: `app(environ, start_response)`, on executor workers.
+    Wsgi,
+    /// ASGI 3: `await app(scope, receive, send)`, on event loops.
+    Asgi,
+}
+
+impl Interface {
+    fn parse(text: &str) -> Result<Interface, String> {
+        match text {
+            "wsgi" => Ok(Interface::Wsgi),
+            "asgi" => Ok(Interface::Asgi),
+            other => Err(format!("--interface must be wsgi or asgi, got `{other}`")),
+        }
+    }
 }
 
 /// How long the server waits on a client.
@@ -155,6 +178,7 @@ impl Config {
     pub fn new(app: impl Into<String>) -> Config {
         Config {
             app: app.into(),
+            interface: Interface::Wsgi,
             workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
             binds: vec![Bind::Tcp(SocketAddr::from(([127, 0, 0, 1], 8000)))],
             pythonpath: Vec::new(),
@@ -200,6 +224,7 @@ impl Config {
             match flag.as_str() {
                 "-h" | "--help" => return Ok(None),
                 "--app" => config.app = value()?,
+                "--interface" => config.interface = Interface::parse(&value()?)?,
                 "--workers" => config.workers = positive(&flag, &value()?)?,
                 "--io-threads" => config.io_threads = positive(&flag, &value()?)?,
                 "--backlog" => config.backlog = positive(&flag, &value()?)?,
@@ -360,6 +385,14 @@ mod tests {
     fn rejects_bad_input() {
         assert!(parse("").is_err());
         assert!(parse("--app a --workers 0").is_err());
+        assert!(parse("--app a --interface rsgi").is_err());
+        assert_eq!(
+            parse("--app a --interface asgi")
+                .unwrap()
+                .unwrap()
+                .interface,
+            Interface::Asgi
+        );
         assert!(parse("--app a --bind nowhere").is_err());
         assert!(parse("--app a --frobnicate").is_err());
         assert!(parse("--app a --script-name api").is_err());

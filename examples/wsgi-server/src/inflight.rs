@@ -12,6 +12,8 @@ use std::time::Instant;
 pub struct InFlight {
     next: AtomicU64,
     running: Mutex<HashMap<u64, Entry>>,
+    /// Woken when the last request leaves.
+    emptied: tokio::sync::Notify,
 }
 
 #[derive(Debug)]
@@ -60,6 +62,19 @@ impl InFlight {
             .collect()
     }
 
+    /// Resolves once no request is in flight.
+    pub async fn empty(&self) {
+        loop {
+            let emptied = self.emptied.notified();
+            tokio::pin!(emptied);
+            emptied.as_mut().enable();
+            if self.lock().is_empty() {
+                return;
+            }
+            emptied.await;
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Entry>> {
         // An entry map stays consistent even if a holder panicked.
         self.running.lock().unwrap_or_else(PoisonError::into_inner)
@@ -68,7 +83,12 @@ impl InFlight {
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        self.registry.lock().remove(&self.id);
+        let mut running = self.registry.lock();
+        running.remove(&self.id);
+        if running.is_empty() {
+            drop(running);
+            self.registry.emptied.notify_waiters();
+        }
     }
 }
 

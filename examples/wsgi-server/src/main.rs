@@ -8,12 +8,15 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
+use pyo3_ft::asyncio::EventLoops;
 use pyo3_ft::executor::{Executor, ShutdownMode};
 use pyo3_ft::prelude::*;
+use pyo3_ft::types::PyDict;
 use tokio::signal::unix::{signal, SignalKind};
-use wsgi_server::config::{Config, USAGE};
+use wsgi_server::asgi::{lifespan, AsgiApp};
+use wsgi_server::config::{Config, Interface, USAGE};
 use wsgi_server::listener::{self, Listener, StdListener};
-use wsgi_server::server::{self, ServeOptions, ServeReport};
+use wsgi_server::server::{self, Application, ServeOptions, ServeReport};
 use wsgi_server::{app, error, info, supervisor};
 
 fn main() -> ExitCode {
@@ -68,13 +71,8 @@ fn run(config: &Config, inherited: Option<Vec<StdListener>>) -> Result<(), Strin
     let (application, gil) = Python::attach(|py| app::load(py, config))
         .map_err(|err| format!("cannot load the application {}:\n{err}", config.app))?;
     info!("{}", app::describe_gil(&gil));
-    let executor = Executor::builder()
-        .workers(config.workers)
-        .queue_capacity(config.backlog)
-        .thread_name("wsgi-worker")
-        .build()
+    let application = start_workers(config, application)
         .map_err(|err| format!("cannot start the Python workers: {err}"))?;
-    let executor = Arc::new(executor);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(config.io_threads)
         .thread_name("wsgi-io")
@@ -104,23 +102,27 @@ fn run(config: &Config, inherited: Option<Vec<StdListener>>) -> Result<(), Strin
             .map_err(|err| format!("cannot use a listening socket: {err}"))?;
         let places: Vec<String> = listeners.iter().map(Listener::describe).collect();
         let shutdown = shutdown_signal().map_err(|err| format!("cannot watch signals: {err}"))?;
+        let lifespan = match &application {
+            Application::Asgi(app) => lifespan::startup(app).await.map_err(|message| {
+                format!("the application's lifespan startup failed: {message}")
+            })?,
+            Application::Wsgi { .. } => None,
+        };
         info!(
-            "serving {} on {} with {} Python worker(s) (process {})",
+            "serving {} ({:?}) on {} with {} Python worker(s) (process {})",
             config.app,
+            config.interface,
             places.join(" and "),
             config.workers,
             std::process::id()
         );
-        let report = server::serve(
-            listeners,
-            application,
-            Arc::clone(&executor),
-            options,
-            shutdown,
-        )
-        .await
-        .map_err(|err| format!("serving failed: {err}"))?;
-        finish_or_abandon(&executor, &report).await;
+        let report = server::serve_application(listeners, application.clone(), options, shutdown)
+            .await
+            .map_err(|err| format!("serving failed: {err}"))?;
+        finish_or_abandon(&application, &report).await;
+        if let Some(lifespan) = lifespan {
+            lifespan.shutdown(config.graceful_timeout).await;
+        }
         Ok::<_, String>(report)
     })?;
     // Joins the I/O threads (and releases any thread state they made).
@@ -129,14 +131,47 @@ fn run(config: &Config, inherited: Option<Vec<StdListener>>) -> Result<(), Strin
     Ok(())
 }
 
+/// The workers: an executor for WSGI, a pool of event loops for ASGI.
+fn start_workers(config: &Config, app: Py<PyAny>) -> std::io::Result<Application> {
+    Ok(match config.interface {
+        Interface::Wsgi => {
+            let executor = Executor::builder()
+                .workers(config.workers)
+                .queue_capacity(config.backlog)
+                .thread_name("wsgi-worker")
+                .build()?;
+            Application::Wsgi {
+                app,
+                executor: Arc::new(executor),
+            }
+        }
+        Interface::Asgi => {
+            let loops = EventLoops::builder()
+                .workers(config.workers)
+                .thread_name("asgi-worker")
+                .build()?;
+            let state = Python::attach(|py| PyDict::new(py).unbind());
+            Application::Asgi(Arc::new(AsgiApp { app, loops, state }))
+        }
+    })
+}
+
 /// Waits for the workers to finish the requests still running, until the
 /// graceful timeout runs out. Then it logs the requests abandoned and
 /// exits the process (0: the shutdown was asked for): a Python call cannot
 /// be interrupted, and the process's exit is what ends it.
-async fn finish_or_abandon(executor: &Executor, report: &ServeReport) {
+async fn finish_or_abandon(application: &Application, report: &ServeReport) {
     let left = report.deadline.saturating_duration_since(Instant::now());
-    let shutdown = executor.shutdown(ShutdownMode::CancelQueued);
-    if tokio::time::timeout(left, shutdown).await.is_ok() {
+    let finished = match application {
+        Application::Wsgi { executor, .. } => {
+            let shutdown = executor.shutdown(ShutdownMode::CancelQueued);
+            tokio::time::timeout(left, shutdown).await.is_ok()
+        }
+        Application::Asgi(_) => tokio::time::timeout(left, report.in_flight.empty())
+            .await
+            .is_ok(),
+    };
+    if finished {
         return;
     }
     let abandoned = report.in_flight.describe();

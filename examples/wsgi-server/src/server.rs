@@ -20,13 +20,14 @@ use pyo3_ft::prelude::*;
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 use tokio::task::JoinSet;
 
-use crate::access_log::{AccessLogFormat, Finished};
+use crate::access_log::{AccessLogFormat, Captured, Finished};
+use crate::asgi::{self, AsgiApp};
 use crate::body::{BodyError, ResponseBody};
 use crate::config::{Limits, Timeouts};
 use crate::counters::Counters;
 use crate::inflight::InFlight;
 use crate::listener::{Accepted, Listener, PeerName};
-use crate::wsgi::{self, ClientLink, Head, Request, TrustedProxies};
+use crate::wsgi::{self, ClientLink, Head, Outcome, Request, TrustedProxies};
 
 /// What the request handlers share.
 #[derive(Debug, Clone)]
@@ -67,9 +68,20 @@ impl Default for ServeOptions {
     }
 }
 
+/// The application, and what runs it.
+#[derive(Debug, Clone)]
+pub enum Application {
+    /// A PEP 3333 callable, called on the executor's workers.
+    Wsgi {
+        app: Py<PyAny>,
+        executor: Arc<Executor>,
+    },
+    /// An ASGI 3 callable, run as tasks on the pool's event loops.
+    Asgi(Arc<AsgiApp>),
+}
+
 struct Context {
-    app: Py<PyAny>,
-    executor: Arc<Executor>,
+    application: Application,
     /// What every application call is told.
     settings: wsgi::Settings,
     options: ServeOptions,
@@ -111,10 +123,25 @@ pub async fn serve(
     options: ServeOptions,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<ServeReport> {
+    serve_application(
+        listeners,
+        Application::Wsgi { app, executor },
+        options,
+        shutdown,
+    )
+    .await
+}
+
+/// [`serve`] for either kind of [`Application`].
+pub async fn serve_application(
+    listeners: Vec<Listener>,
+    application: Application,
+    options: ServeOptions,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<ServeReport> {
     let graceful_timeout = options.graceful_timeout;
     let context = Arc::new(Context {
-        app,
-        executor,
+        application,
         settings: wsgi::Settings {
             script_name: options.script_name.clone(),
             multiprocess: options.multiprocess,
@@ -348,22 +375,43 @@ async fn handle(
     };
     let (head_sender, head) = oneshot::channel();
     let job_context = Arc::clone(&context);
-    let job = context.executor.submit(move |py| {
-        let _ticket = ticket;
-        let context = job_context;
-        let outcome = wsgi::call(py, &context.app, request, &context.settings, head_sender);
-        if let (Some(format), Some(captured)) = (&context.options.access_log, access) {
-            let finished = Finished {
-                status: outcome.status,
-                body_bytes: outcome.body_bytes,
-                took: started.elapsed(),
-            };
-            crate::info!("{}", format.render(&captured, finished));
+    let timeout = context.options.request_timeout;
+    match &context.application {
+        Application::Wsgi { executor, .. } => {
+            let job = executor.submit(move |py| {
+                let _ticket = ticket;
+                let context = job_context;
+                let Application::Wsgi { app, .. } = &context.application else {
+                    unreachable!("a WSGI job of an ASGI server");
+                };
+                let outcome = wsgi::call(py, app, request, &context.settings, head_sender);
+                context.record(access, started, outcome);
+                Ok(())
+            });
+            Ok(await_head(job, head, timeout, &label).await)
         }
-        context.counters.record(outcome.verdict);
-        Ok(())
-    });
-    Ok(await_head(job, head, context.options.request_timeout, &label).await)
+        Application::Asgi(app) => {
+            let (gone, left) = asgi::ClientGone::new();
+            let waits = asgi::Waits {
+                runtime: context.runtime.clone(),
+                body: context.options.timeouts.body,
+                write: context.options.timeouts.write,
+                max_body: context.options.limits.body_bytes,
+            };
+            let settings = context.settings.clone();
+            let call = asgi::call(Arc::clone(app), request, settings, waits, head_sender, left);
+            let task = context.runtime.spawn(async move {
+                let _ticket = ticket;
+                job_context.record(access, started, call.await);
+            });
+            let job = async { task.await.map_err(|_| ExecError::Cancelled) };
+            let response = await_head(job, head, timeout, &label).await;
+            // Answered: from now on the body's channel tells if the client
+            // leaves. (Dropped before this line, `gone` says it left.)
+            gone.disarm();
+            Ok(response)
+        }
+    }
 }
 
 /// What the server answers itself, without calling the application: a
@@ -459,6 +507,20 @@ async fn await_head(
 }
 
 impl Context {
+    /// Logs a finished request (with `--access-log`) and counts its
+    /// outcome.
+    fn record(&self, access: Option<Captured>, started: Instant, outcome: Outcome) {
+        if let (Some(format), Some(captured)) = (&self.options.access_log, access) {
+            let finished = Finished {
+                status: outcome.status,
+                body_bytes: outcome.body_bytes,
+                took: started.elapsed(),
+            };
+            crate::info!("{}", format.render(&captured, finished));
+        }
+        self.counters.record(outcome.verdict);
+    }
+
     /// Counts a request handed to the application, and stops accepting at
     /// the `max_requests`th: at once, before its response goes out, so that
     /// a client's next connection waits for the next process.

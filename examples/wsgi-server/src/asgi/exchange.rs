@@ -193,8 +193,14 @@ impl Exchange {
                     None => std::future::pending().await,
                 }
             };
+            // A closed channel (the guard disarmed) tells nothing more.
+            let left = async {
+                if gone.wait_for(|gone| *gone).await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
             tokio::select! {
-                _ = gone.wait_for(|gone| *gone) => return,
+                () = left => return,
                 () = closed => return,
                 () = changed => {}
             }

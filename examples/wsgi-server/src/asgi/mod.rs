@@ -55,6 +55,33 @@ impl std::fmt::Debug for AsgiApp {
     }
 }
 
+/// Held by the server's handler until the response's head is out: dropped
+/// before that (hyper drops the handler when the client leaves), it tells
+/// the application's `receive` that the client is gone.
+#[derive(Debug)]
+pub struct ClientGone(Option<watch::Sender<bool>>);
+
+impl ClientGone {
+    /// The guard, and what [`call`] watches.
+    pub fn new() -> (ClientGone, watch::Receiver<bool>) {
+        let (sender, receiver) = watch::channel(false);
+        (ClientGone(Some(sender)), receiver)
+    }
+
+    /// The head is out: the client did not leave before it.
+    pub fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for ClientGone {
+    fn drop(&mut self) {
+        if let Some(sender) = self.0.take() {
+            sender.send_replace(true);
+        }
+    }
+}
+
 /// How the server bounds the waits of `receive` and `send`.
 #[derive(Debug, Clone)]
 pub struct Waits {
