@@ -80,14 +80,18 @@ pub fn install_project(
         project.display(),
         venv.dir.display()
     );
-    let target_dir = root
-        .join("target")
-        .join(format!("wheels-{}", interpreter.kind.suffix()));
     let mut pip = venv.command();
     pip.args(["-m", "pip", "install", "--no-build-isolation"])
         .arg(project)
         .env("PYO3FT_PYTHON", &interpreter.python)
-        .env("CARGO_TARGET_DIR", target_dir);
+        .env("CARGO_TARGET_DIR", wheels_target_dir(root, interpreter));
     util::run(interpreter.library_env(&mut pip))
         .map_err(|e| format!("building {} failed: {e}", project.display()))
+}
+
+/// The cargo target directory of the wheel builds for `interpreter`
+/// (`target/wheels-<ft|gil>`): pip's here, maturin's in the test stage.
+pub fn wheels_target_dir(root: &Path, interpreter: &Interpreter) -> PathBuf {
+    root.join("target")
+        .join(format!("wheels-{}", interpreter.kind.suffix()))
 }
