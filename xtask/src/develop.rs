@@ -64,9 +64,10 @@ fn projects_under(dir: &Path) -> Vec<PathBuf> {
     projects
 }
 
-/// `pip install --no-build-isolation <project>` into `venv`: setuptools-rust
-/// builds the cdylib against `interpreter`, in `target/wheels-<ft|gil>` so
-/// that rebuilds are incremental. A pure-Python project (see
+/// `pip install --no-build-isolation <project>` into `venv`: the project's
+/// backend (setuptools-rust, or maturin for `examples/hello`) builds the
+/// cdylib against `interpreter`, in `target/wheels-<ft|gil>` so that
+/// rebuilds are incremental. A pure-Python project (see
 /// [`python_packages`]) goes through the same command: setuptools builds
 /// it and the Rust variables are simply unused.
 pub fn install_project(
