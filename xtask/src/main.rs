@@ -59,7 +59,7 @@ commands:
       CPython version at hand, free-threaded and GIL.
   test [--ft-only]
       Run every test stage (the FFI layout check against every CPython version
-      at hand, cargo and pytest) on the free-threaded interpreter, then on the
+      at hand, cargo, pytest and maturin) on the free-threaded interpreter, then on the
       GIL twin (--ft-only: free-threaded configurations only).
   maturin [--ft-only]
       Only the maturin stage of `test`: `maturin build` and `maturin develop`
