@@ -1,6 +1,5 @@
-//! The demo embeds the interpreter: give them an rpath to it.
+//! The demo embeds the interpreter: a run path to its libpython.
 
 fn main() {
-    let libdir = std::env::var("DEP_PYO3_FT_LIBDIR").unwrap_or_default();
-    println!("cargo:rustc-link-arg=-Wl,-rpath,{libdir}");
+    pyo3_ft_build::add_libpython_rpath();
 }

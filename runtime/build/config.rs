@@ -117,11 +117,10 @@ impl InterpreterConfig {
         }
         Err(format!(
             "pyo3-ft supports CPython 3.13, 3.14 and 3.15 (free-threaded first), but {origin} \
-             is {} {major}.{minor}.{patch} at `{}`.\n\
-             Set PYO3FT_PYTHON to a python3.13t / python3.14t executable, or run \
-             `cargo xtask provision` to build one.",
+             is {} {major}.{minor}.{patch} at `{}`.\n{}",
             self.implementation,
-            self.executable.display()
+            self.executable.display(),
+            crate::discover::HOW_TO_GET_ONE
         ))
     }
 

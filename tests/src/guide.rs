@@ -32,6 +32,9 @@ mod conversions {}
 #[doc = include_str!("../../guide/src/wheels.md")]
 mod wheels {}
 
+#[doc = include_str!("../../guide/src/testing.md")]
+mod testing {}
+
 #[doc = include_str!("../../guide/src/sync.md")]
 mod sync {}
 

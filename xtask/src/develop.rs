@@ -64,9 +64,10 @@ fn projects_under(dir: &Path) -> Vec<PathBuf> {
     projects
 }
 
-/// `pip install --no-build-isolation <project>` into `venv`: setuptools-rust
-/// builds the cdylib against `interpreter`, in `target/wheels-<ft|gil>` so
-/// that rebuilds are incremental. A pure-Python project (see
+/// `pip install --no-build-isolation <project>` into `venv`: the project's
+/// backend (setuptools-rust, or maturin for `examples/hello`) builds the
+/// cdylib against `interpreter`, in `target/wheels-<ft|gil>` so that
+/// rebuilds are incremental. A pure-Python project (see
 /// [`python_packages`]) goes through the same command: setuptools builds
 /// it and the Rust variables are simply unused.
 pub fn install_project(
@@ -80,14 +81,18 @@ pub fn install_project(
         project.display(),
         venv.dir.display()
     );
-    let target_dir = root
-        .join("target")
-        .join(format!("wheels-{}", interpreter.kind.suffix()));
     let mut pip = venv.command();
     pip.args(["-m", "pip", "install", "--no-build-isolation"])
         .arg(project)
         .env("PYO3FT_PYTHON", &interpreter.python)
-        .env("CARGO_TARGET_DIR", target_dir);
+        .env("CARGO_TARGET_DIR", wheels_target_dir(root, interpreter));
     util::run(interpreter.library_env(&mut pip))
         .map_err(|e| format!("building {} failed: {e}", project.display()))
+}
+
+/// The cargo target directory of the wheel builds for `interpreter`
+/// (`target/wheels-<ft|gil>`): pip's here, maturin's in the test stage.
+pub fn wheels_target_dir(root: &Path, interpreter: &Interpreter) -> PathBuf {
+    root.join("target")
+        .join(format!("wheels-{}", interpreter.kind.suffix()))
 }

@@ -1,10 +1,9 @@
 //! The interpreters the tasks run against, and the environment each gets.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::Result;
+use crate::util::{self, Result};
 
 /// Which half of the test matrix an interpreter belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,12 +135,10 @@ impl Interpreter {
 
     /// Prepends `libdir` to `LD_LIBRARY_PATH`.
     pub fn library_env<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
-        let mut paths = vec![self.libdir.clone()];
-        if let Some(old) = std::env::var_os("LD_LIBRARY_PATH") {
-            paths.extend(std::env::split_paths(&old));
-        }
-        let joined = std::env::join_paths(paths).unwrap_or_else(|_| OsString::from(&self.libdir));
-        cmd.env("LD_LIBRARY_PATH", joined)
+        cmd.env(
+            "LD_LIBRARY_PATH",
+            util::prepended("LD_LIBRARY_PATH", &self.libdir),
+        )
     }
 }
 

@@ -17,12 +17,20 @@ mod develop;
 mod headers;
 mod interpreters;
 mod layout;
+mod maturin;
 mod provision;
 // The header-only configuration of the runtime's build script: the xtask
 // reads header versions with it and passes its environment variables.
 #[allow(dead_code)]
 #[path = "../../runtime/build/headers.rs"]
 mod runtime_headers;
+// The build script's interpreter discovery, for the test of its error
+// message (the test lives in that file); the rest of it is the build
+// script's business.
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../../runtime/build/discover.rs"]
+mod runtime_discover;
 mod source;
 mod stubs;
 mod summary;
@@ -52,8 +60,11 @@ commands:
       CPython version at hand, free-threaded and GIL.
   test [--ft-only]
       Run every test stage (the FFI layout check against every CPython version
-      at hand, cargo and pytest) on the free-threaded interpreter, then on the
+      at hand, cargo, pytest and maturin) on the free-threaded interpreter, then on the
       GIL twin (--ft-only: free-threaded configurations only).
+  maturin [--ft-only]
+      Only the maturin stage of `test`: `maturin build` and `maturin develop`
+      of examples/hello, its wheel tags and links, and its `cargo test`.
   develop [--gil]
       Build the example extension modules into the interpreter's venv and
       print the venv's python.
@@ -86,6 +97,9 @@ enum Task {
         ft_only: bool,
     },
     Test {
+        ft_only: bool,
+    },
+    Maturin {
         ft_only: bool,
     },
     Develop {
@@ -122,6 +136,7 @@ fn run(task: Task) -> util::Result<ExitCode> {
         Task::Headers { force } => headers::run(force)?,
         Task::Layout { ft_only } => return layout::subcommand(ft_only),
         Task::Test { ft_only } => return test::run(ft_only),
+        Task::Maturin { ft_only } => return maturin::subcommand(ft_only),
         Task::Develop { gil } => develop::run(gil)?,
         Task::Demo { threads } => demo::run(threads)?,
         Task::Help => println!("{USAGE}"),
@@ -145,6 +160,9 @@ fn parse(args: &[String]) -> util::Result<Task> {
         },
         "test" => Task::Test {
             ft_only: parse_switch(&mut rest, "test", "--ft-only")?,
+        },
+        "maturin" => Task::Maturin {
+            ft_only: parse_switch(&mut rest, "maturin", "--ft-only")?,
         },
         "develop" => Task::Develop {
             gil: parse_switch(&mut rest, "develop", "--gil")?,
@@ -242,6 +260,10 @@ mod tests {
         assert_eq!(
             parse_str("test --ft-only"),
             Ok(Task::Test { ft_only: true })
+        );
+        assert_eq!(
+            parse_str("maturin --ft-only"),
+            Ok(Task::Maturin { ft_only: true })
         );
         assert_eq!(parse_str("develop --gil"), Ok(Task::Develop { gil: true }));
         assert_eq!(

@@ -7,7 +7,9 @@
 //! (see [`crate::layout`]); then `cargo test --workspace` once per
 //! interpreter. Stage 2 (Python): per interpreter, the venv, the
 //! helper packages (`python/*`) and example modules built into it, and pytest
-//! over `tests/python`. Output is streamed; counts are read from it; a stage
+//! over `tests/python`. Stage 3 (maturin): per interpreter, a user's
+//! extension crate built by the real maturin and tested by plain
+//! `cargo test` (see [`crate::maturin`]). Output is streamed; counts are read from it; a stage
 //! that fails without reporting a failed test (a build error, a crash) counts
 //! as one failure.
 
@@ -18,6 +20,7 @@ use std::process::{Command, ExitCode};
 use crate::develop;
 use crate::interpreters::Interpreter;
 use crate::layout;
+use crate::maturin;
 use crate::provision;
 use crate::summary::{self, Counts};
 use crate::util::{self, Result};
@@ -76,6 +79,9 @@ pub fn run(ft_only: bool) -> Result<ExitCode> {
         ));
         total += cargo + pytest;
     }
+    let (maturin_lines, maturin) = maturin::stage(&root, &found);
+    lines.extend(maturin_lines);
+    total += maturin;
 
     Ok(summary::report(&lines, total))
 }
@@ -85,7 +91,7 @@ fn banner(title: &str) {
 }
 
 /// Runs a `cargo test` command and counts its results.
-fn cargo_stage(cmd: &mut Command) -> Counts {
+pub fn cargo_stage(cmd: &mut Command) -> Counts {
     match util::run_tee(cmd) {
         Ok((status, output)) => {
             let counts = summary::cargo_counts(&output);
@@ -154,7 +160,8 @@ fn pytest_stage(cmd: &mut Command) -> Counts {
     }
 }
 
-fn stage_error(message: &str) -> Counts {
+/// Reports a stage that could not run, counted as one failure.
+pub fn stage_error(message: &str) -> Counts {
     eprintln!("error: {message}");
     Counts::default().with_stage_failure()
 }

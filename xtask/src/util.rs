@@ -1,5 +1,6 @@
 //! Running child processes, and small helpers shared by the subcommands.
 
+use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -145,6 +146,16 @@ pub fn tail(path: &Path) -> String {
     let text = String::from_utf8_lossy(&text);
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(TAIL_LINES)..].join("\n")
+}
+
+/// The path list in the environment variable `var` (`PATH`,
+/// `LD_LIBRARY_PATH`) with `dir` put first.
+pub fn prepended(var: &str, dir: &Path) -> OsString {
+    let mut paths = vec![dir.to_path_buf()];
+    if let Some(old) = std::env::var_os(var) {
+        paths.extend(std::env::split_paths(&old));
+    }
+    std::env::join_paths(paths).unwrap_or_else(|_| dir.as_os_str().to_owned())
 }
 
 /// Creates a directory and its parents, with a message naming it on failure.

@@ -41,9 +41,13 @@ pub struct Venv {
 }
 
 impl Venv {
-    /// A command running the venv's python.
+    /// A command running the venv's python, with the venv's `bin` first on
+    /// `PATH` as activation would put it: build backends run their tools by
+    /// name (maturin's PEP 517 hooks run `maturin`).
     pub fn command(&self) -> Command {
-        Command::new(&self.python)
+        let mut cmd = Command::new(&self.python);
+        cmd.env("PATH", util::prepended("PATH", &self.dir.join("bin")));
+        cmd
     }
 }
 
