@@ -9,9 +9,11 @@ use crate::util::{self, Result};
 
 /// What the tests need: the test runner, the build backends of the example
 /// projects (setuptools-rust, used with `--no-build-isolation`, and
-/// maturin), Flask for the WSGI server's tests, NumPy for the buffer
-/// protocol's, and the type checkers that check the generated stubs.
-const PACKAGES: [&str; 10] = [
+/// maturin), Flask and FastAPI for the server's WSGI and ASGI tests, NumPy
+/// for the buffer protocol's, and the type checkers that check the
+/// generated stubs.
+const PACKAGES: [&str; 11] = [
+    "fastapi",
     "flask",
     "maturin",
     // mypy 1.19 needs `ast-serialize`, which has no 3.13t wheel and does
@@ -25,6 +27,9 @@ const PACKAGES: [&str; 10] = [
     "setuptools-rust",
     "wheel",
 ];
+
+/// Installed from wheels only (see `install_packages`).
+const BINARY_ONLY: &str = "numpy,pydantic-core";
 
 /// Records which interpreter made the venv (recreated when that changes).
 const INTERPRETER_STAMP: &str = ".pyo3-ft-interpreter";
@@ -84,13 +89,17 @@ fn create(venv: &Venv, interpreter: &Interpreter) -> Result<()> {
 
 fn install_packages(venv: &Venv, interpreter: &Interpreter) -> Result<()> {
     let stamp = venv.dir.join(PACKAGES_STAMP);
-    let wanted = format!("{}\n", PACKAGES.join(" "));
+    let wanted = format!("{} --only-binary {BINARY_ONLY}\n", PACKAGES.join(" "));
     if stamp_is(&stamp, &wanted) {
         return Ok(());
     }
     eprintln!("venv: installing {}", PACKAGES.join(" "));
     let mut pip = venv.command();
-    pip.args(["-m", "pip", "install"]).args(PACKAGES);
+    // Binary wheels only for the packages whose newest release may lack a
+    // free-threaded one (pip then takes the newest release that has it)
+    // rather than compiling for many minutes, or failing to.
+    pip.args(["-m", "pip", "install", "--only-binary", BINARY_ONLY])
+        .args(PACKAGES);
     util::run(interpreter.library_env(&mut pip))?;
     util::write(&stamp, &wanted)
 }
