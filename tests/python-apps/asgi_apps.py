@@ -17,7 +17,7 @@ from fastapi.responses import PlainTextResponse, StreamingResponse
 
 lifespan_events = []
 disconnected = threading.Event()
-loop_threads = set()
+loop_threads = {}  # tag -> the threads that served /hello?tag=
 
 
 @contextlib.asynccontextmanager
@@ -31,8 +31,8 @@ fastapi_app = FastAPI(lifespan=lifespan)
 
 
 @fastapi_app.get("/hello/{name}")
-async def hello(name: str, request: Request, excited: bool = False):
-    loop_threads.add(threading.get_ident())
+async def hello(name: str, request: Request, excited: bool = False, tag: str = ""):
+    loop_threads.setdefault(tag, set()).add(threading.get_ident())
     return {
         "message": f"{request.state.greeting}, {name}{'!' if excited else ''}",
         "path": request.url.path,

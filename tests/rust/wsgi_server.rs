@@ -30,6 +30,9 @@ use wsgi_server::server::{self, ServeOptions, ServeReport};
 use wsgi_server::wsgi::TrustedProxies;
 use wsgi_server::{app, Config};
 
+#[path = "wsgi_server/asgi.rs"]
+mod asgi;
+
 /// The longest any step may take before the test counts as hung.
 const LIMIT: Duration = Duration::from_secs(60);
 

@@ -50,5 +50,8 @@ mod asyncio {}
 #[doc = include_str!("../../guide/src/wsgi.md")]
 mod wsgi {}
 
+#[doc = include_str!("../../guide/src/asgi.md")]
+mod asgi {}
+
 #[doc = include_str!("../../guide/src/performance.md")]
 mod performance {}

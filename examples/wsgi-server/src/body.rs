@@ -75,11 +75,21 @@ impl Body for ResponseBody {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BodyError>>> {
-        match &mut self.get_mut().0 {
+        let this = self.get_mut();
+        match &mut this.0 {
             Kind::Full(data) => Poll::Ready(data.take().map(|data| Ok(Frame::data(data)))),
-            Kind::Stream(chunks) => chunks
-                .poll_recv(cx)
-                .map(|chunk| chunk.map(|chunk| chunk.map(Frame::data))),
+            Kind::Stream(chunks) => match chunks.poll_recv(cx) {
+                // Cut like a short body: what hyper holds goes out first.
+                Poll::Ready(Some(Err(BodyError(why)))) => {
+                    this.0 = Kind::Cut {
+                        data: None,
+                        flushed: false,
+                        why,
+                    };
+                    Pin::new(this).poll_frame(cx)
+                }
+                polled => polled.map(|chunk| chunk.map(|chunk| chunk.map(Frame::data))),
+            },
             Kind::Cut { data, flushed, why } => {
                 if let Some(data) = data.take() {
                     return Poll::Ready(Some(Ok(Frame::data(data))));

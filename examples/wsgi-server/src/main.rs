@@ -121,7 +121,9 @@ fn run(config: &Config, inherited: Option<Vec<StdListener>>) -> Result<(), Strin
             .map_err(|err| format!("serving failed: {err}"))?;
         finish_or_abandon(&application, &report).await;
         if let Some(lifespan) = lifespan {
-            lifespan.shutdown(config.graceful_timeout).await;
+            if let Err(why) = lifespan.shutdown(config.graceful_timeout).await {
+                error!("the application's lifespan shutdown failed: {why}");
+            }
         }
         Ok::<_, String>(report)
     })?;

@@ -22,11 +22,12 @@ type BoxedFuture = Pin<Box<dyn Future<Output = PyResult<Py<PyAny>>> + Send>>;
 /// Wraps a Rust future as an `asyncio.Future` of the running loop, so
 /// Python code can `await` it.
 ///
-/// The Rust future is polled on the loop's thread, in the `contextvars`
-/// context that was current here (so a Python awaitable it hands to
-/// [`into_future`](super::into_future) runs in that context too, on this
-/// loop). When it wakes, from any thread, a poll is scheduled with
-/// `call_soon_threadsafe`. It must therefore not block; a future that needs
+/// The Rust future is polled first right here, then on the loop's thread,
+/// in the `contextvars` context that was current here (so a Python
+/// awaitable it hands to [`into_future`](super::into_future) runs in that
+/// context too, on this loop). A future ready at its first poll gives an
+/// asyncio future that is already done. When it wakes, from any thread, a
+/// poll is scheduled with `call_soon_threadsafe`. It must therefore not block; a future that needs
 /// a particular runtime's reactor (tokio's timers and sockets) is spawned
 /// on that runtime and its join handle awaited here:
 ///
@@ -86,7 +87,11 @@ where
         context: context.unbind(),
     });
     awaitable.call_method1("add_done_callback", (drop_if_cancelled(py, &task)?,))?;
-    task.schedule(py)?;
+    // The first poll runs now: a future that is ready at once gives an
+    // awaitable that is done already, so `await` does not suspend (code
+    // that awaits in a cancelled scope, such as Starlette's
+    // `is_disconnected`, relies on that), and costs no trip through the loop.
+    task.poll(py)?;
     Ok(awaitable)
 }
 

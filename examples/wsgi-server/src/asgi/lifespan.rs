@@ -90,21 +90,23 @@ fn unsupported(why: &str) -> Result<Option<Lifespan>, String> {
 }
 
 impl Lifespan {
-    /// Runs the shutdown, waiting at most `limit`; logs what went wrong.
-    pub async fn shutdown(self, limit: Duration) {
+    /// Runs the shutdown, waiting at most `limit`.
+    ///
+    /// # Errors
+    /// What went wrong: the application's `lifespan.shutdown.failed`
+    /// message, an early return, or the time running out.
+    pub async fn shutdown(self, limit: Duration) -> Result<(), String> {
         let _ = self.shutdown.send(());
-        match tokio::time::timeout(limit, self.done).await {
-            Ok(Ok(Ok(()))) => {}
-            Ok(Ok(Err(message))) => crate::error!("lifespan shutdown failed: {message}"),
-            Ok(Err(_)) => {
-                crate::error!("the application ended its lifespan without completing the shutdown")
-            }
-            Err(_) => crate::error!(
-                "the lifespan shutdown did not complete within {:.1}s",
+        let outcome = match tokio::time::timeout(limit, self.done).await {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(_)) => Err("it ended without completing the shutdown".to_owned()),
+            Err(_) => Err(format!(
+                "it did not complete within {:.1}s",
                 limit.as_secs_f64()
-            ),
-        }
+            )),
+        };
         self.call.abort();
+        outcome
     }
 }
 
