@@ -340,11 +340,11 @@ async fn serve_connection(
 ) {
     let close = Arc::new(Notify::new());
     let activity = Arc::new(Activity::new());
-    let options = context.options.clone();
+    let (timeouts, limits) = (context.options.timeouts, context.options.limits);
     let client = ClientLink::new(
         context.runtime.clone(),
-        options.timeouts,
-        options.limits.body_bytes,
+        timeouts,
+        limits.body_bytes,
         Arc::clone(&close),
     );
     let tracker = Arc::clone(&activity);
@@ -357,14 +357,13 @@ async fn serve_connection(
         close,
         stopping,
         activity,
-        idle: options.timeouts.header,
+        idle: timeouts.header,
     };
     let result = match protocol {
         Protocol::Http1 => {
-            let limits = options.limits;
             let connection = http1::Builder::new()
                 .timer(TokioTimer::new())
-                .header_read_timeout(options.timeouts.header)
+                .header_read_timeout(timeouts.header)
                 .max_headers(limits.headers)
                 .max_header_size(limits.header_bytes)
                 .keep_alive(true)
@@ -374,9 +373,7 @@ async fn serve_connection(
         Protocol::Http2 => {
             let connection = http2::Builder::new(TokioExecutor::new())
                 .timer(TokioTimer::new())
-                .max_header_list_size(
-                    u32::try_from(options.limits.header_bytes).unwrap_or(u32::MAX),
-                )
+                .max_header_list_size(u32::try_from(limits.header_bytes).unwrap_or(u32::MAX))
                 .serve_connection(io, service);
             watch.run(connection).await
         }

@@ -45,18 +45,8 @@ impl Tls {
     /// unreadable, not PEM, no certificate or key in it, or a key that
     /// does not match the certificate.
     pub fn load(files: &TlsFiles) -> Result<Tls, String> {
-        let (certfile, keyfile) = (files.certfile.as_path(), files.keyfile.as_path());
-        let certs = CertificateDer::pem_file_iter(certfile)
-            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
-            .map_err(|err| pem_error("--certfile", certfile, "certificate", err))?;
-        if certs.is_empty() {
-            return Err(pem_error(
-                "--certfile",
-                certfile,
-                "certificate",
-                pem::Error::NoItemsFound,
-            ));
-        }
+        let (certfile, keyfile) = (&files.certfile, &files.keyfile);
+        let certs = read_chain(certfile)?;
         let key = PrivateKeyDer::from_pem_file(keyfile)
             .map_err(|err| pem_error("--keyfile", keyfile, "private key", err))?;
         let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -74,7 +64,7 @@ impl Tls {
         Ok(Tls::from_config(Arc::new(config)))
     }
 
-    /// Settings made elsewhere (a program embedding the server, a test).
+    /// Settings made elsewhere (by a program that embeds the server).
     /// Offer `h2` in its ALPN protocols for HTTP/2.
     pub fn from_config(config: Arc<ServerConfig>) -> Tls {
         Tls(TlsAcceptor::from(config))
@@ -114,6 +104,22 @@ impl Tls {
         };
         Some((stream, protocol))
     }
+}
+
+/// The certificates of the PEM file `path` (at least one).
+fn read_chain(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
+    let certs = CertificateDer::pem_file_iter(path)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .map_err(|err| pem_error("--certfile", path, "certificate", err))?;
+    if certs.is_empty() {
+        return Err(pem_error(
+            "--certfile",
+            path,
+            "certificate",
+            pem::Error::NoItemsFound,
+        ));
+    }
+    Ok(certs)
 }
 
 fn pem_error(flag: &str, path: &Path, what: &str, err: pem::Error) -> String {

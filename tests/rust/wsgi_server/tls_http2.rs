@@ -455,5 +455,5 @@ fn bad_certificate_files_are_clear_errors() {
         keyfile: other.files.keyfile.clone(),
     };
     let message = Tls::load(&mismatched).unwrap_err();
-    assert!(message.contains("--keyfile"), "{message}");
+    assert!(message.contains(" with --keyfile "), "{message}");
 }
