@@ -40,9 +40,10 @@ options:
                            take; at its end their connections are closed and
                            requests still running in Python are abandoned
                            (logged) as the process exits (default 30)
-  --header-timeout SECS    how long a client may take to send a request's
-                           headers, including the idle wait for the next
-                           request on a kept-alive connection (default 30)
+  --header-timeout SECS    how long a client may take for the TLS handshake
+                           and to send a request's headers, and how long a
+                           connection may stay idle between requests (HTTP/2:
+                           with no stream in progress) (default 30)
   --body-timeout SECS      how long a read of the request body may wait for
                            the client's next bytes; then the request is
                            answered 408 and its worker released (default 30)
