@@ -4,6 +4,8 @@
 //! importable: `cargo xtask test` installs it into `target/venv-{ft,gil}`,
 //! or point `PYO3FT_TEST_VENV` at a venv of this interpreter that has it).
 //!
+//! TLS and HTTP/2 have their own file, `wsgi_server/tls_http2.rs`.
+//!
 //! Every wait is bounded by [`LIMIT`]; nothing sleeps to synchronize: the
 //! tests observe the application through its own condition variables.
 
@@ -32,6 +34,8 @@ use wsgi_server::{app, Config};
 
 #[path = "wsgi_server/asgi.rs"]
 mod asgi;
+#[path = "wsgi_server/tls_http2.rs"]
+mod tls_http2;
 
 /// The longest any step may take before the test counts as hung.
 const LIMIT: Duration = Duration::from_secs(60);
@@ -567,26 +571,7 @@ async fn responses_stream_as_the_application_yields() {
     let mut body = response.into_body();
     let first = bounded("first chunk", body.frame()).await.unwrap().unwrap();
     assert_eq!(first.into_data().unwrap(), "first");
-    bounded(
-        "open gate",
-        tokio::task::spawn_blocking({
-            let tag = tag.clone();
-            move || {
-                Python::attach(|py| {
-                    let module = py.import("plain_app").unwrap();
-                    module
-                        .getattr("gate")
-                        .unwrap()
-                        .call1((tag,))
-                        .unwrap()
-                        .call_method0("set")
-                        .unwrap();
-                })
-            }
-        }),
-    )
-    .await
-    .unwrap();
+    assert!(plain_app_call("open_gate", vec![tag.clone()]).await);
     let rest = bounded("rest", body.collect()).await.unwrap().to_bytes();
     assert_eq!(rest, "second");
     assert!(plain_app_call("wait_closed", vec![tag]).await);

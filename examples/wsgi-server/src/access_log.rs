@@ -111,7 +111,12 @@ impl AccessLogFormat {
             let _ = match piece {
                 Piece::Text(text) => write!(line, "{text}"),
                 Piece::Client => write!(line, "{}", captured.client),
-                Piece::RequestLine => write!(line, "{method} {uri} {version:?}"),
+                // The target as sent on HTTP/1.1; HTTP/2's URIs carry the
+                // scheme and authority too.
+                Piece::RequestLine => {
+                    let target = uri.path_and_query().map_or("/", |target| target.as_str());
+                    write!(line, "{method} {target} {version:?}")
+                }
                 Piece::Method => write!(line, "{method}"),
                 Piece::Path => write!(line, "{}", uri.path()),
                 Piece::Query => write!(line, "{}", uri.query().unwrap_or("")),
@@ -194,6 +199,26 @@ mod tests {
         assert_eq!(
             format.render(&captured, finished),
             "10.0.0.1:5000 [GET /a/b?x=1 HTTP/1.1] GET /a/b ?x=1 HTTP/1.1 200 12 1.5 0.001500 probe/1 - 100%"
+        );
+    }
+
+    #[test]
+    fn http2_requests_show_their_protocol_and_target() {
+        let format = AccessLogFormat::parse("%(r)s|%(H)s|%(U)s").unwrap();
+        let request = hyper::Request::builder()
+            .uri("https://example.org/a?b=1")
+            .version(hyper::Version::HTTP_2)
+            .body(())
+            .unwrap();
+        let captured = format.capture(&request.into_parts().0, PeerName(None));
+        let finished = Finished {
+            status: 200,
+            body_bytes: 0,
+            took: Duration::ZERO,
+        };
+        assert_eq!(
+            format.render(&captured, finished),
+            "GET /a?b=1 HTTP/2.0|HTTP/2.0|/a"
         );
     }
 

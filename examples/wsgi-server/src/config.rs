@@ -12,8 +12,9 @@ use crate::wsgi::TrustedProxies;
 pub const USAGE: &str = "\
 usage: wsgi-server --app MODULE[:CALLABLE] [options]
 
-Serves a WSGI (PEP 3333) or ASGI 3 application over HTTP/1.1, running it on
-a pool of Python worker threads (in parallel on a free-threaded interpreter).
+Serves a WSGI (PEP 3333) or ASGI 3 application over HTTP/1.1 and HTTP/2 (h2c
+with prior knowledge in clear text, ALPN over TLS), running it on a pool of
+Python worker threads (in parallel on a free-threaded interpreter).
 
 options:
   --app MODULE[:CALLABLE]  the application: CALLABLE (default `application`,
@@ -24,6 +25,11 @@ options:
   --workers N              Python worker threads (default: the CPU count)
   --bind ADDR              HOST:PORT or unix:PATH to listen on (repeatable;
                            default 127.0.0.1:8000)
+  --certfile PATH          serve every --bind over TLS with the certificate
+                           chain in this PEM file (the server's first), with
+                           --keyfile (default: none, clear text)
+  --keyfile PATH           the private key (PEM: PKCS#8, PKCS#1 or SEC1) of
+                           --certfile
   --pythonpath DIR         put DIR first on sys.path (repeatable)
   --venv DIR               run Python as the virtual environment DIR (made by
                            this interpreter) does: its sys.prefix and
@@ -37,9 +43,10 @@ options:
                            take; at its end their connections are closed and
                            requests still running in Python are abandoned
                            (logged) as the process exits (default 30)
-  --header-timeout SECS    how long a client may take to send a request's
-                           headers, including the idle wait for the next
-                           request on a kept-alive connection (default 30)
+  --header-timeout SECS    how long a client may take for the TLS handshake
+                           and to send a request's headers, and how long a
+                           connection may stay idle between requests (HTTP/2:
+                           with no stream in progress) (default 30)
   --body-timeout SECS      how long a read of the request body may wait for
                            the client's next bytes; then the request is
                            answered 408 and its worker released (default 30)
@@ -84,6 +91,8 @@ pub struct Config {
     pub workers: usize,
     /// Where to listen (at least one).
     pub binds: Vec<Bind>,
+    /// The certificate chain and key files for TLS.
+    pub tls: Option<TlsFiles>,
     /// Prepended to `sys.path`, in the order given.
     pub pythonpath: Vec<PathBuf>,
     pub venv: Option<PathBuf>,
@@ -125,6 +134,13 @@ impl Interface {
             other => Err(format!("--interface must be wsgi or asgi, got `{other}`")),
         }
     }
+}
+
+/// `--certfile` and `--keyfile`, both PEM.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub certfile: PathBuf,
+    pub keyfile: PathBuf,
 }
 
 /// How long the server waits on a client.
@@ -181,6 +197,7 @@ impl Config {
             interface: Interface::Wsgi,
             workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
             binds: vec![Bind::Tcp(SocketAddr::from(([127, 0, 0, 1], 8000)))],
+            tls: None,
             pythonpath: Vec::new(),
             venv: None,
             io_threads: 1,
@@ -208,6 +225,7 @@ impl Config {
         let mut args = args.into_iter().map(Into::into);
         let mut config = Config::new(String::new());
         let mut binds = Vec::new();
+        let (mut certfile, mut keyfile) = (None, None);
         while let Some(arg) = args.next() {
             let (flag, inline) = match arg.split_once('=') {
                 Some((flag, value)) if flag.starts_with("--") => {
@@ -229,6 +247,8 @@ impl Config {
                 "--io-threads" => config.io_threads = positive(&flag, &value()?)?,
                 "--backlog" => config.backlog = positive(&flag, &value()?)?,
                 "--bind" => binds.push(Bind::parse(&value()?)?),
+                "--certfile" => certfile = Some(PathBuf::from(value()?)),
+                "--keyfile" => keyfile = Some(PathBuf::from(value()?)),
                 "--pythonpath" => config.pythonpath.push(PathBuf::from(value()?)),
                 "--venv" => config.venv = Some(PathBuf::from(value()?)),
                 "--script-name" => {
@@ -279,6 +299,11 @@ impl Config {
         if !binds.is_empty() {
             config.binds = binds;
         }
+        config.tls = match (certfile, keyfile) {
+            (Some(certfile), Some(keyfile)) => Some(TlsFiles { certfile, keyfile }),
+            (None, None) => None,
+            _ => return Err("--certfile and --keyfile go together".to_owned()),
+        };
         if config.app.is_empty() {
             return Err("--app MODULE[:CALLABLE] is required".to_owned());
         }
@@ -327,7 +352,7 @@ mod tests {
              --header-timeout 5 --body-timeout 0.5 --write-timeout 7 --processes 3 \
              --max-requests 100 --max-requests-jitter 10 --request-timeout 2 \
              --max-headers 20 --max-header-bytes 9000 --max-body-bytes 1000 \
-             --forwarded-allow-ips=10.0.0.1,::1",
+             --forwarded-allow-ips=10.0.0.1,::1 --certfile c.pem --keyfile=k.pem",
         )
         .unwrap()
         .unwrap();
@@ -339,6 +364,13 @@ mod tests {
                 Bind::Tcp("127.0.0.1:9000".parse().unwrap()),
                 Bind::Unix("/tmp/s".into())
             ]
+        );
+        assert_eq!(
+            config.tls,
+            Some(TlsFiles {
+                certfile: "c.pem".into(),
+                keyfile: "k.pem".into(),
+            })
         );
         assert_eq!(config.pythonpath, [PathBuf::from("a"), PathBuf::from("b")]);
         assert_eq!(config.venv, Some(PathBuf::from("v")));
@@ -401,6 +433,8 @@ mod tests {
         assert!(parse("--app a --processes two").is_err());
         assert!(parse("--app a --max-requests 10").is_err());
         assert!(parse("--app a --max-header-bytes 100").is_err());
+        assert!(parse("--app a --certfile c.pem").is_err());
+        assert!(parse("--app a --keyfile k.pem").is_err());
         let config = parse("--app a --request-timeout 0").unwrap().unwrap();
         assert_eq!(config.request_timeout, None);
         assert_eq!(parse("--help"), Ok(None));

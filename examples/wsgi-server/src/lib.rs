@@ -1,5 +1,6 @@
-//! `wsgi-server`: an HTTP/1.1 server (hyper + tokio) that serves a PEP 3333
-//! WSGI application from pyo3-ft's [`Executor`](pyo3_ft::executor::Executor).
+//! `wsgi-server`: an HTTP/1.1 and HTTP/2 server (hyper + tokio; TLS through
+//! rustls) that serves a PEP 3333 WSGI application from pyo3-ft's
+//! [`Executor`](pyo3_ft::executor::Executor).
 //!
 //! The HTTP side runs on tokio (one I/O thread by default); every request
 //! becomes one executor job, which builds the `environ`, calls the
@@ -40,6 +41,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod access_log;
+mod activity;
 pub mod app;
 pub mod asgi;
 pub mod body;
@@ -48,8 +50,10 @@ pub mod counters;
 pub mod inflight;
 pub mod listener;
 pub mod log;
+pub mod protocol;
 pub mod server;
 pub mod supervisor;
+pub mod tls;
 pub mod wsgi;
 
 pub use config::Config;

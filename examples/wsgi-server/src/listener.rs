@@ -179,6 +179,22 @@ impl Listener {
     }
 }
 
+/// The listeners `described` (by their `describe`), for the start-up log:
+/// `https://` and `(TLS)` when they serve TLS.
+pub fn places(described: impl IntoIterator<Item = String>, tls: bool) -> String {
+    let places: Vec<String> = described
+        .into_iter()
+        .map(|place| {
+            if tls {
+                place.replacen("http://", "https://", 1) + " (TLS)"
+            } else {
+                place
+            }
+        })
+        .collect();
+    places.join(" and ")
+}
+
 fn describe_tcp(address: io::Result<SocketAddr>) -> String {
     match address {
         Ok(address) => format!("http://{address}"),

@@ -17,6 +17,7 @@ use wsgi_server::asgi::{lifespan, AsgiApp};
 use wsgi_server::config::{Config, Interface, USAGE};
 use wsgi_server::listener::{self, Listener, StdListener};
 use wsgi_server::server::{self, Application, ServeOptions, ServeReport};
+use wsgi_server::tls::Tls;
 use wsgi_server::{app, error, info, supervisor};
 
 fn main() -> ExitCode {
@@ -31,9 +32,18 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Bad TLS files are a configuration error, found before anything starts
+    // (the supervisor's server processes load them again).
+    let tls = match config.tls.as_ref().map(Tls::load).transpose() {
+        Ok(tls) => tls,
+        Err(message) => {
+            eprintln!("wsgi-server: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let outcome = match supervisor::inherited_listeners() {
         Err(message) => Err(message),
-        Ok(Some(listeners)) => run(&config, Some(listeners)),
+        Ok(Some(listeners)) => run(&config, tls, Some(listeners)),
         Ok(None) if config.processes > 0 => {
             return match supervisor::run(&config, std::env::args().skip(1).collect()) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -43,7 +53,7 @@ fn main() -> ExitCode {
                 }
             };
         }
-        Ok(None) => run(&config, None),
+        Ok(None) => run(&config, tls, None),
     };
     match outcome {
         Ok(()) => {
@@ -59,7 +69,11 @@ fn main() -> ExitCode {
 
 /// Serves in this process, on `inherited` if a supervisor passed listening
 /// sockets, else on sockets bound to `--bind`.
-fn run(config: &Config, inherited: Option<Vec<StdListener>>) -> Result<(), String> {
+fn run(
+    config: &Config,
+    tls: Option<Tls>,
+    inherited: Option<Vec<StdListener>>,
+) -> Result<(), String> {
     let supervised = inherited.is_some();
     let listeners = match inherited {
         Some(listeners) => listeners,
@@ -93,6 +107,7 @@ fn run(config: &Config, inherited: Option<Vec<StdListener>>) -> Result<(), Strin
         } else {
             0
         },
+        tls,
     };
     let served = runtime.block_on(async {
         let listeners = listeners
@@ -100,7 +115,10 @@ fn run(config: &Config, inherited: Option<Vec<StdListener>>) -> Result<(), Strin
             .map(StdListener::into_tokio)
             .collect::<std::io::Result<Vec<_>>>()
             .map_err(|err| format!("cannot use a listening socket: {err}"))?;
-        let places: Vec<String> = listeners.iter().map(Listener::describe).collect();
+        let places = listener::places(
+            listeners.iter().map(Listener::describe),
+            options.tls.is_some(),
+        );
         let shutdown = shutdown_signal().map_err(|err| format!("cannot watch signals: {err}"))?;
         let lifespan = match &application {
             Application::Asgi(app) => lifespan::startup(app).await.map_err(|message| {
@@ -109,11 +127,13 @@ fn run(config: &Config, inherited: Option<Vec<StdListener>>) -> Result<(), Strin
             Application::Wsgi { .. } => None,
         };
         info!(
-            "serving {} ({:?}) on {} with {} Python worker(s) (process {})",
+            "serving {} on {places} with {} Python worker(s) as {} (process {})",
             config.app,
-            config.interface,
-            places.join(" and "),
             config.workers,
+            match config.interface {
+                Interface::Wsgi => "WSGI",
+                Interface::Asgi => "ASGI, one event loop each",
+            },
             std::process::id()
         );
         let report = server::serve_application(listeners, application.clone(), options, shutdown)

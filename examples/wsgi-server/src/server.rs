@@ -11,22 +11,27 @@ use std::time::{Duration, Instant};
 
 use hyper::body::{Body as _, Incoming};
 use hyper::ext::ReasonPhrase;
-use hyper::server::conn::http1;
+use hyper::server::conn::{http1, http2};
 use hyper::service::service_fn;
 use hyper::{Request as HttpRequest, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulConnection;
 use pyo3_ft::executor::{ExecError, Executor};
 use pyo3_ft::prelude::*;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 use tokio::task::JoinSet;
 
 use crate::access_log::{AccessLogFormat, Captured, Finished};
+use crate::activity::{Activity, Tracked};
 use crate::asgi::{self, AsgiApp};
 use crate::body::{BodyError, ResponseBody};
 use crate::config::{Limits, Timeouts};
 use crate::counters::Counters;
 use crate::inflight::InFlight;
 use crate::listener::{Accepted, Listener, PeerName};
+use crate::protocol::{self, Protocol, Rewound};
+use crate::tls::Tls;
 use crate::wsgi::{self, ClientLink, Head, Outcome, Request, TrustedProxies};
 
 /// What the request handlers share.
@@ -50,6 +55,9 @@ pub struct ServeOptions {
     /// Stop accepting (as at a shutdown) after this many requests (0:
     /// never).
     pub max_requests: u64,
+    /// Serve every listener over TLS with these settings (`None`: clear
+    /// text).
+    pub tls: Option<Tls>,
 }
 
 impl Default for ServeOptions {
@@ -64,6 +72,7 @@ impl Default for ServeOptions {
             request_timeout: None,
             limits: Limits::default(),
             max_requests: 0,
+            tls: None,
         }
     }
 }
@@ -256,86 +265,220 @@ async fn accept_loop(
     }
 }
 
-/// One HTTP/1.1 connection, with keep-alive, until the client closes it,
-/// shutdown begins (then it finishes the request in flight first), or a
-/// worker gives up on the client (then it closes at once).
+/// One connection, until the client closes it, shutdown begins (then it
+/// finishes the requests in flight first), it has had no request in
+/// progress for the header timeout, or a worker gives up on the client
+/// (then it closes at once).
 async fn connection(stream: Accepted, context: Arc<Context>, stopping: watch::Receiver<bool>) {
     match stream {
         Accepted::Tcp(stream, peer) => {
             let Ok(local) = stream.local_addr() else {
                 return;
             };
-            let io = TokioIo::new(stream);
-            serve_connection(io, Some(local), Some(peer), context, stopping).await;
+            let ends = Ends {
+                local: Some(local),
+                peer: Some(peer),
+            };
+            open_and_serve(stream, ends, context, stopping).await;
         }
         Accepted::Unix(stream) => {
-            serve_connection(TokioIo::new(stream), None, None, context, stopping).await;
+            open_and_serve(stream, Ends::default(), context, stopping).await;
         }
     }
 }
 
-/// [`connection`], on a stream of either kind (`None` addresses on a Unix
-/// socket).
-async fn serve_connection<I>(
-    io: I,
+/// A connection's addresses (`None` on a Unix socket).
+#[derive(Debug, Clone, Copy, Default)]
+struct Ends {
     local: Option<SocketAddr>,
     peer: Option<SocketAddr>,
+}
+
+/// [`connection`], on a stream of either kind: the TLS handshake if there
+/// is one, and which HTTP the client speaks (both bounded by the header
+/// timeout, and given up at shutdown), then the requests.
+async fn open_and_serve<S>(
+    stream: S,
+    ends: Ends,
     context: Arc<Context>,
     mut stopping: watch::Receiver<bool>,
 ) where
-    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let close = Arc::new(Notify::new());
-    let header_timeout = context.options.timeouts.header;
-    let limits = context.options.limits;
-    let client = ClientLink::new(
-        context.runtime.clone(),
-        context.options.timeouts,
-        context.options.limits.body_bytes,
-        Arc::clone(&close),
-    );
-    let service = service_fn(move |request| {
-        handle(request, Arc::clone(&context), client.clone(), local, peer)
-    });
-    let connection = http1::Builder::new()
-        .timer(TokioTimer::new())
-        .header_read_timeout(header_timeout)
-        .max_headers(limits.headers)
-        .max_header_size(limits.header_bytes)
-        .keep_alive(true)
-        .serve_connection(io, service);
-    let mut connection = std::pin::pin!(connection);
-    let result = tokio::select! {
-        result = connection.as_mut() => result,
-        // Dropping the connection closes it.
-        () = close.notified() => return,
-        _ = async { let _ = stopping.wait_for(|stop| *stop).await; } => {
-            connection.as_mut().graceful_shutdown();
-            tokio::select! {
-                result = connection => result,
-                () = close.notified() => return,
+    let limit = context.options.timeouts.header;
+    let peer = PeerName(ends.peer);
+    let opened = async {
+        match &context.options.tls {
+            Some(tls) => {
+                let (stream, chosen) = tls.handshake(stream, limit, peer).await?;
+                choose(Box::new(stream), chosen, limit, peer).await
             }
+            None => choose(Box::new(stream), None, limit, peer).await,
         }
     };
-    if let Err(err) = result {
+    let opened = tokio::select! {
+        opened = opened => opened,
+        _ = stopping.wait_for(|stop| *stop) => None,
+    };
+    if let Some((protocol, stream)) = opened {
+        serve_connection(TokioIo::new(stream), protocol, ends, context, stopping).await;
+    }
+}
+
+/// A connection's stream, TLS or not, with the bytes read to tell its
+/// protocol put back.
+type Stream = Rewound<Box<dyn Io>>;
+
+trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+/// The protocol ALPN `chosen`, else the one the client's first bytes show
+/// (read for at most `limit`).
+async fn choose(
+    stream: Box<dyn Io>,
+    chosen: Option<Protocol>,
+    limit: Duration,
+    peer: PeerName,
+) -> Option<(Protocol, Stream)> {
+    if let Some(protocol) = chosen {
+        return Some((protocol, Rewound::new(Vec::new(), stream)));
+    }
+    match tokio::time::timeout(limit, protocol::detect(stream)).await {
+        Ok(Ok(detected)) => Some(detected),
+        Ok(Err(_)) => None,
+        Err(_) => {
+            crate::info!(
+                "connection from {peer}: no request within {:.1}s (--header-timeout)",
+                limit.as_secs_f64()
+            );
+            None
+        }
+    }
+}
+
+/// Serves the requests of a connection speaking `protocol`.
+async fn serve_connection(
+    io: TokioIo<Stream>,
+    protocol: Protocol,
+    ends: Ends,
+    context: Arc<Context>,
+    stopping: watch::Receiver<bool>,
+) {
+    let close = Arc::new(Notify::new());
+    let activity = Arc::new(Activity::new());
+    let (timeouts, limits) = (context.options.timeouts, context.options.limits);
+    let client = ClientLink::new(
+        context.runtime.clone(),
+        timeouts,
+        limits.body_bytes,
+        Arc::clone(&close),
+    );
+    let tracker = Arc::clone(&activity);
+    let service = service_fn(move |request| {
+        let busy = tracker.begin();
+        let response = handle(request, Arc::clone(&context), client.clone(), ends);
+        async move { Ok::<_, Infallible>(response.await.map(|body| Tracked::new(body, busy))) }
+    });
+    let watch = Watch {
+        close,
+        stopping,
+        activity,
+        idle: timeouts.header,
+    };
+    let result = match protocol {
+        Protocol::Http1 => {
+            let connection = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(timeouts.header)
+                .max_headers(limits.headers)
+                .max_header_size(limits.header_bytes)
+                .keep_alive(true)
+                .serve_connection(io, service);
+            watch.run(connection).await
+        }
+        Protocol::Http2 => {
+            let connection = http2::Builder::new(TokioExecutor::new())
+                .timer(TokioTimer::new())
+                .max_header_list_size(u32::try_from(limits.header_bytes).unwrap_or(u32::MAX))
+                .serve_connection(io, service);
+            watch.run(connection).await
+        }
+    };
+    if let Some(Err(err)) = result {
         if !is_logged_elsewhere(&err) {
-            crate::warn!("connection from {}: {err}", PeerName(peer));
+            crate::warn!("connection from {}: {err}", PeerName(ends.peer));
+        }
+    }
+}
+
+/// What ends a connection besides its client.
+struct Watch {
+    /// Notified by a worker that gives up on the client: closes at once.
+    close: Arc<Notify>,
+    /// Set at shutdown: finishes the requests in flight, then closes.
+    stopping: watch::Receiver<bool>,
+    /// Without a request in progress for `idle`, closes as at shutdown
+    /// (HTTP/2: GOAWAY).
+    activity: Arc<Activity>,
+    idle: Duration,
+}
+
+impl Watch {
+    /// Drives `connection` to its end; `None` if it was closed at once.
+    async fn run<C>(self, connection: C) -> Option<Result<(), hyper::Error>>
+    where
+        C: GracefulConnection<Error = hyper::Error>,
+    {
+        let Watch {
+            close,
+            mut stopping,
+            activity,
+            idle,
+        } = self;
+        let mut connection = std::pin::pin!(connection);
+        let wind_down = async {
+            tokio::select! {
+                _ = stopping.wait_for(|stop| *stop) => {}
+                () = activity.idle_for(idle) => {}
+            }
+        };
+        tokio::select! {
+            result = connection.as_mut() => return Some(result),
+            // Dropping the connection closes it.
+            () = close.notified() => return None,
+            () = wind_down => connection.as_mut().graceful_shutdown(),
+        }
+        tokio::select! {
+            result = connection => Some(result),
+            () = close.notified() => None,
         }
     }
 }
 
 /// Malformed requests (answered 400 by hyper), clients that vanish
-/// mid-request, responses a worker aborted (and logged): the client's
-/// business or already in the log.
+/// mid-request (or before an HTTP/2 GOAWAY), responses a worker aborted
+/// (and logged): the client's business or already in the log.
 fn is_logged_elsewhere(err: &hyper::Error) -> bool {
-    let aborted_body =
-        std::error::Error::source(err).is_some_and(|source| source.is::<BodyError>());
+    let source = std::error::Error::source(err);
+    let aborted_body = source.is_some_and(|source| source.is::<BodyError>());
+    let vanished = source
+        .and_then(|source| source.downcast_ref::<io::Error>())
+        .is_some_and(|err| {
+            matches!(
+                err.kind(),
+                io::ErrorKind::BrokenPipe
+                    | io::ErrorKind::ConnectionReset
+                    | io::ErrorKind::ConnectionAborted
+            )
+        });
     err.is_parse()
         || err.is_incomplete_message()
         || err.is_canceled()
         || err.is_closed()
         || err.is_body_write_aborted()
         || aborted_body
+        || vanished
 }
 
 /// One request: a job on the executor that calls the application; the
@@ -345,13 +488,13 @@ async fn handle(
     request: HttpRequest<Incoming>,
     context: Arc<Context>,
     client: ClientLink,
-    local: Option<SocketAddr>,
-    peer: Option<SocketAddr>,
-) -> Result<Response<ResponseBody>, Infallible> {
+    ends: Ends,
+) -> Response<ResponseBody> {
     let started = Instant::now();
+    let Ends { local, peer } = ends;
     let (parts, body) = request.into_parts();
     if let Some(refusal) = refuse(&parts, &context, peer) {
-        return Ok(refusal);
+        return refusal;
     }
     context.count_start();
     let label = format!("{} {}", parts.method, parts.uri);
@@ -371,6 +514,7 @@ async fn handle(
         body: (!body.is_end_stream()).then_some(body),
         local,
         peer,
+        secure: context.options.tls.is_some(),
         client,
     };
     let (head_sender, head) = oneshot::channel();
@@ -388,7 +532,7 @@ async fn handle(
                 context.record(access, started, outcome);
                 Ok(())
             });
-            Ok(await_head(job, head, timeout, &label).await)
+            await_head(job, head, timeout, &label).await
         }
         Application::Asgi(app) => {
             let (gone, left) = asgi::ClientGone::new();
@@ -409,13 +553,14 @@ async fn handle(
             // Answered: from now on the body's channel tells if the client
             // leaves. (Dropped before this line, `gone` says it left.)
             gone.disarm();
-            Ok(response)
+            response
         }
     }
 }
 
 /// What the server answers itself, without calling the application: a
-/// path outside the mount point (404), a declared body over the limit (413).
+/// path outside the mount point (404), too many header fields (431), a
+/// declared body over the limit (413).
 fn refuse(
     parts: &hyper::http::request::Parts,
     context: &Context,
@@ -437,7 +582,21 @@ fn refuse(
         }
         return Some(simple(StatusCode::NOT_FOUND, "Not Found\n"));
     }
-    let limit = context.options.limits.body_bytes;
+    let limits = context.options.limits;
+    if parts.headers.len() > limits.headers {
+        // HTTP/1.1's parser refuses these itself; HTTP/2's has no count.
+        crate::warn!(
+            "{method} {uri}: client error: {} header fields, over --max-headers {}; \
+             answered 431 Request Header Fields Too Large",
+            parts.headers.len(),
+            limits.headers
+        );
+        return Some(simple(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "Request Header Fields Too Large\n",
+        ));
+    }
+    let limit = limits.body_bytes;
     let declared = parts
         .headers
         .get(hyper::header::CONTENT_LENGTH)

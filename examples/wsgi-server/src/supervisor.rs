@@ -87,11 +87,13 @@ pub fn run(config: &Config, args: Vec<String>) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|err| format!("cannot start the supervisor's runtime: {err}"))?;
-    let places: Vec<String> = listeners.iter().map(StdListener::describe).collect();
+    let places = listener::places(
+        listeners.iter().map(StdListener::describe),
+        config.tls.is_some(),
+    );
     crate::info!(
-        "supervisor {}: listening on {} for {} server process(es)",
+        "supervisor {}: listening on {places} for {} server process(es)",
         std::process::id(),
-        places.join(" and "),
         config.processes
     );
     let mut pool = Pool {

@@ -1,13 +1,16 @@
 //! The `wsgi-server` binary as a process: start-up log (including the GIL
 //! line), SIGTERM while a request is in flight (it completes, then the
-//! process exits 0), and command-line errors.
+//! process exits 0), the supervisor, TLS, and command-line errors.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use tokio_rustls::rustls;
 
 /// The longest any step may take before the test counts as hung.
 const LIMIT: Duration = Duration::from_secs(60);
@@ -68,9 +71,9 @@ impl Server {
 
     /// Waits for the "serving" line and returns the address it names.
     fn address(&mut self) -> String {
-        let serving = self.wait_for(" on http://");
+        let serving = self.wait_for(" on http");
         serving
-            .split("http://")
+            .split("://")
             .nth(1)
             .and_then(|rest| rest.split_whitespace().next())
             .unwrap()
@@ -444,4 +447,125 @@ fn bad_command_lines_and_applications_fail_clearly() {
         "{stderr}"
     );
     assert!(stderr.contains("AttributeError"), "{stderr}");
+
+    // TLS files are read before anything starts, supervisor or not.
+    for processes in ["0", "2"] {
+        let (code, _, stderr) = run(&[
+            "--app=plain_app:app",
+            "--certfile=/nonexistent/cert.pem",
+            "--keyfile=/nonexistent/key.pem",
+            "--processes",
+            processes,
+        ]);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(
+            stderr.contains("--certfile /nonexistent/cert.pem: No such file"),
+            "{stderr}"
+        );
+    }
+}
+
+/// A certificate for `localhost` made for one test: its PEM files, and a
+/// client configuration that trusts it alone.
+fn test_certificate() -> (PathBuf, PathBuf, Arc<rustls::ClientConfig>) {
+    let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let dir = std::env::temp_dir().join(format!("wsgi-process-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (certfile, keyfile) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&certfile, made.cert.pem()).unwrap();
+    std::fs::write(&keyfile, made.key_pair.serialize_pem()).unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(made.cert.der().clone()).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let client = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    (certfile, keyfile, Arc::new(client))
+}
+
+/// [`http_get`] over TLS.
+fn https_get(addr: &str, client: &Arc<rustls::ClientConfig>, path: &str) -> String {
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let connection = rustls::ClientConnection::new(Arc::clone(client), name).unwrap();
+    let tcp = TcpStream::connect(addr).unwrap();
+    tcp.set_read_timeout(Some(LIMIT)).unwrap();
+    let mut stream = rustls::StreamOwned::new(connection, tcp);
+    let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+#[test]
+fn supervised_processes_serve_over_tls() {
+    let apps = apps_dir();
+    let (certfile, keyfile, client) = test_certificate();
+    let mut server = Server::start(&[
+        "--app=plain_app:app",
+        "--pythonpath",
+        apps.to_str().unwrap(),
+        "--processes=2",
+        "--workers=1",
+        "--bind=127.0.0.1:0",
+        "--certfile",
+        certfile.to_str().unwrap(),
+        "--keyfile",
+        keyfile.to_str().unwrap(),
+    ]);
+    let addr = server.address();
+    let serving = server.log.last().unwrap();
+    assert!(
+        serving.contains(" on https://") && serving.contains("(TLS)"),
+        "{serving}"
+    );
+    let environ = https_get(&addr, &client, "/environ");
+    assert!(environ.starts_with("HTTP/1.1 200 OK\r\n"), "{environ}");
+    assert!(
+        environ.contains("\"wsgi.url_scheme\": \"https\""),
+        "{environ}"
+    );
+    // Plain HTTP on the TLS port gets no answer, and breaks nothing.
+    assert!(!http_get(&addr, "/hello").contains("200 OK"));
+    assert!(https_get(&addr, &client, "/hello").ends_with("Hello, world!\n"));
+    server.signal("TERM");
+    assert_eq!(
+        server.wait_exit(),
+        Some(0),
+        "log:\n{}",
+        server.log.join("\n")
+    );
+    let _ = std::fs::remove_dir_all(certfile.parent().unwrap());
+}
+
+#[test]
+fn an_asgi_app_runs_its_lifespan_around_serving() {
+    let apps = apps_dir();
+    let mut server = Server::start(&[
+        "--app",
+        "asgi_plain:app",
+        "--interface",
+        "asgi",
+        "--pythonpath",
+        apps.to_str().unwrap(),
+        "--workers",
+        "2",
+        "--bind",
+        "127.0.0.1:0",
+    ]);
+    server.wait_for("asgi_plain: lifespan startup");
+    let addr = server.address();
+    assert_eq!(body_of(&addr, "/there"), "hello from /there\n");
+    server.signal("TERM");
+    assert_eq!(server.wait_exit(), Some(0), "{}", server.log.join("\n"));
+    assert!(
+        server
+            .log
+            .iter()
+            .any(|line| line.contains("asgi_plain: lifespan shutdown")),
+        "{}",
+        server.log.join("\n")
+    );
 }

@@ -75,6 +75,7 @@ pub(crate) fn build<'py>(
 
     let protocol = match request.version {
         Version::HTTP_10 => intern!(py, "HTTP/1.0"),
+        Version::HTTP_2 => intern!(py, "HTTP/2"),
         _ => intern!(py, "HTTP/1.1"),
     };
     set(intern!(py, "SERVER_PROTOCOL"), protocol.as_any())?;
@@ -123,7 +124,7 @@ pub(crate) fn build<'py>(
             PyString::new(py, &client).as_any(),
         )?;
     }
-    let scheme = if forwarded.https == Some(true) {
+    let scheme = if forwarded.https.unwrap_or(request.secure) {
         intern!(py, "https")
     } else {
         intern!(py, "http")

@@ -66,7 +66,7 @@ impl BodyLength {
             )),
             std::cmp::Ordering::Less => Some(format!(
                 "declared Content-Length: {declared} but produced only {produced} bytes; \
-                 the connection was closed after them"
+                 the response was cut off after them"
             )),
         }
     }

@@ -40,6 +40,9 @@ pub struct Request {
     pub local: Option<SocketAddr>,
     /// The client's address (`None` on a Unix socket).
     pub peer: Option<SocketAddr>,
+    /// The connection is TLS (`wsgi.url_scheme` `https`, unless a trusted
+    /// proxy says otherwise).
+    pub secure: bool,
     /// The connection, for bounded waits on the client.
     pub client: ClientLink,
 }
