@@ -89,12 +89,31 @@ async def boom():
     raise RuntimeError("the handler failed")
 
 
+firehose = {"sent": 0, "stopped": threading.Event()}
+
+
+async def _firehose(send):
+    """Streams up to 2000 chunks of 64 KiB; counts what `send` accepted
+    and says when `send` raised (the client left)."""
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    chunk = b"x" * 65536
+    try:
+        for _ in range(2000):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            firehose["sent"] += 1
+        await send({"type": "http.response.body", "body": b""})
+    except OSError:
+        firehose["stopped"].set()
+
+
 async def raw(scope, receive, send):
     """A bare ASGI 3 callable, one behaviour per path."""
     if scope["type"] == "lifespan":
         raise RuntimeError("no lifespan here")
     path = scope["path"]
-    if path == "/wrong-length":
+    if path == "/firehose":
+        await _firehose(send)
+    elif path == "/wrong-length":
         await send({"type": "http.response.start", "status": 200,
                     "headers": [(b"content-length", b"4")]})
         await send({"type": "http.response.body", "body": "café".encode()})

@@ -282,3 +282,40 @@ async fn a_client_that_leaves_is_seen_by_the_application() {
     assert!(seen, "the application never saw http.disconnect");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_does_not_read_holds_the_app_back() {
+    let server = AsgiServer::start("asgi_apps:raw", 1).await;
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    stream
+        .write_all(b"GET /firehose HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    // The client reads nothing: `send` waits for room, so the app gets only
+    // as far as the channel and the socket buffers allow (2000 chunks of
+    // 64 KiB would be 128 MiB).
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let sent: u32 = python_value("__import__('asgi_apps').firehose['sent']")
+        .parse()
+        .unwrap();
+    assert!(
+        sent < 500,
+        "{sent} chunks went out to a client that reads nothing"
+    );
+    drop(stream);
+    let stopped = tokio::task::spawn_blocking(|| {
+        Python::attach(|py| {
+            py.eval(
+                "__import__('asgi_apps').firehose['stopped'].wait(30)",
+                None,
+                None,
+            )
+            .and_then(|seen| seen.is_truthy())
+        })
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert!(stopped, "send() never raised after the client left");
+    server.stop().await;
+}
