@@ -453,3 +453,45 @@ fn async_pyfunctions_and_methods_return_awaitables() {
         assert_eq!(out.7, "TypeError");
     });
 }
+
+#[test]
+fn a_pool_dropped_by_its_own_worker_does_not_wait_for_itself() {
+    let holder = Arc::new(std::sync::Mutex::new(Some(EventLoops::new(2).unwrap())));
+    let keep = Arc::clone(&holder);
+    // A Rust future, polled on one of the pool's workers, drops the pool:
+    // joining that worker from itself would hang.
+    let future = Python::attach(|py| {
+        let drop_pool = PyCFunction::new_closure(py, None, None, move |args, _| {
+            let keep = Arc::clone(&keep);
+            future_into_py(args.py(), async move {
+                let pool = keep.lock().unwrap().take();
+                drop(pool);
+                Ok(())
+            })
+            .map(Bound::unbind)
+        })
+        .unwrap();
+        let g = namespace(
+            py,
+            "async def main():\n    await drop_pool()\n",
+            &[("drop_pool", drop_pool.into_any())],
+        );
+        let pool = holder.lock().unwrap();
+        pool.as_ref()
+            .unwrap()
+            .into_future(&call(&g, "main"))
+            .unwrap()
+    });
+    // The loop stops under the task: it either finished or was cancelled,
+    // and either way the future resolves (within a bound: the bug this
+    // guards against is a hang).
+    let (done, resolved) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = pyo3_ft::executor::block_on(future);
+        let _ = done.send(());
+    });
+    resolved
+        .recv_timeout(Duration::from_secs(60))
+        .expect("dropping the pool from its own worker hung");
+    assert!(holder.lock().unwrap().is_none());
+}

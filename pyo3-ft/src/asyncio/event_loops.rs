@@ -229,11 +229,16 @@ impl Inner {
 }
 
 /// Joins `threads`, detached if this thread is attached: they need to
-/// attach to finish.
+/// attach to finish. A pool dropped by one of its own workers (from a task
+/// on its loop) does not wait for that worker, which ends once its loop
+/// returns to it.
 fn join_detached(threads: Vec<JoinHandle<()>>) {
+    let this = std::thread::current().id();
     let join = move || {
         for thread in threads {
-            let _ = thread.join();
+            if thread.thread().id() != this {
+                let _ = thread.join();
+            }
         }
     };
     if thread_state::is_attached() {
