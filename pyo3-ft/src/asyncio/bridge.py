@@ -40,6 +40,13 @@ class Bridge:
             self.task.cancel()
 
 
+async def deferred(start):
+    """A coroutine for a Rust future: `start()` wraps it in a future of
+    the running loop when the coroutine is first awaited (so it can be
+    created outside any loop, and given to asyncio.run or create_task)."""
+    return await start()
+
+
 def submit(loop, awaitable, done):
     """Starts `awaitable` on `loop` in a copy of the caller's context."""
     bridge = Bridge(loop)

@@ -12,7 +12,9 @@
 //!   cancels the Python task.
 //! - [`future_into_py`] turns a `Send` Rust future into an `asyncio.Future`
 //!   of the running loop. Cancelling that drops the Rust future.
-//! - `#[pyfunction] async fn` and `async fn` methods return such awaitables.
+//! - `#[pyfunction] async fn` and `async fn` methods return coroutines
+//!   that do the same once awaited, so they can be created outside a loop
+//!   (`asyncio.run(module.f())`) and given to `create_task`.
 //!
 //! Exceptions travel both ways as exceptions; a panic becomes a
 //! `PanicException`; `contextvars` set by the awaiting side are visible on
@@ -30,4 +32,5 @@ mod to_python;
 
 pub use event_loops::{Builder, EventLoops};
 pub use from_python::{into_future, PyFuture};
+pub(crate) use to_python::coroutine;
 pub use to_python::future_into_py;

@@ -95,6 +95,26 @@ where
     Ok(awaitable)
 }
 
+/// A coroutine object (a real one: `asyncio.run`, `create_task` and
+/// `TaskGroup` take it) that, once awaited, runs `future` as
+/// [`future_into_py`] does, on the loop that awaits it. Until then nothing
+/// runs, as with an `async def`; it may be created outside any loop.
+/// What `#[pyfunction] async fn` returns.
+pub(crate) fn coroutine<'py, F, T>(py: Python<'py>, future: F) -> PyResult<Bound<'py, PyAny>>
+where
+    F: Future<Output = PyResult<T>> + Send + 'static,
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+{
+    let slot = Mutex::new(Some(future));
+    let start = PyCFunction::new_closure(py, Some(c"pyo3_ft_start"), None, move |args, _| {
+        let future = slot.lock().take().ok_or_else(|| {
+            crate::exceptions::PyRuntimeError::new_err("cannot reuse already awaited coroutine")
+        })?;
+        future_into_py(args.py(), future).map(Bound::unbind)
+    })?;
+    super::bridge::helper(py, "deferred")?.call1((start,))
+}
+
 /// A Rust future driven by one loop, and the asyncio future it completes.
 struct RustTask {
     /// `None` once finished or cancelled. Only the loop's thread touches it.

@@ -22,15 +22,16 @@ pub trait AsyncioFeature {}
 #[cfg(feature = "asyncio")]
 impl<F> AsyncioFeature for F {}
 
-/// The awaitable a Python caller gets: the future, polled on the caller's
-/// event loop, its output converted as a synchronous function's would be.
+/// The coroutine a Python caller gets: once awaited, the future is polled
+/// on the awaiting event loop, its output converted as a synchronous
+/// function's would be.
 #[cfg(feature = "asyncio")]
 pub fn awaitable<'py, F>(py: Python<'py>, future: F) -> PyResult<Bound<'py, PyAny>>
 where
     F: Future + Send + 'static + AsyncioFeature,
     F::Output: for<'a> IntoPyReturn<'a> + Send + 'static,
 {
-    crate::asyncio::future_into_py(py, async move {
+    crate::asyncio::coroutine(py, async move {
         let output = future.await;
         Python::attach(|py| {
             let object = output.into_py_return(py)?;
