@@ -18,6 +18,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+pub mod buffer;
 pub mod conversion;
 #[cfg(feature = "embed")]
 pub mod embed;
@@ -239,6 +240,9 @@ pub use pyo3_ft_macros::IntoPyObject;
 
 /// The raw C API and the runtime, for what the safe API does not cover.
 pub use pyo3_ft_runtime as runtime;
+/// The raw C API (`runtime::ffi`), where PyO3 code looks for it
+/// (`pyo3::ffi::Py_buffer`, ...).
+pub use pyo3_ft_runtime::ffi;
 
 /// Registers `#[pymethods]` blocks; used by the generated code.
 #[doc(hidden)]

@@ -84,7 +84,12 @@ fn install_packages(venv: &Venv, interpreter: &Interpreter) -> Result<()> {
     }
     eprintln!("venv: installing {}", PACKAGES.join(" "));
     let mut pip = venv.command();
-    pip.args(["-m", "pip", "install"]).args(PACKAGES);
+    // Wheels only: the newest release of a package may have no wheel for a
+    // free-threaded version (NumPy 2.5 has none for 3.13t, nor has mypy
+    // 2's `ast-serialize`), and building it from source is slow or fails
+    // (PyO3 refuses 3.13t); pip then picks the newest release with one.
+    pip.args(["-m", "pip", "install", "--only-binary", ":all:"])
+        .args(PACKAGES);
     util::run(interpreter.library_env(&mut pip))?;
     util::write(&stamp, &wanted)
 }

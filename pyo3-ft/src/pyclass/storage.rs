@@ -2,11 +2,12 @@
 
 use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pyo3_ft_runtime::thread_id;
 
 use crate::err::{PyErr, PyResult};
-use crate::exceptions::PyRuntimeError;
+use crate::exceptions::{PyBufferError, PyRuntimeError};
 use crate::python::Python;
 use crate::sync::deadlock::{self, Mode, Owner, SharedHold, Want};
 use crate::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -106,6 +107,52 @@ pub struct Mutable<T> {
     lock: RwLock<T>,
     /// The thread holding the lock exclusively, and in which method.
     owner: Owner,
+    /// Live buffer exports of the object (`__getbuffer__`): while there are
+    /// any, exclusive borrows fail, so exported memory cannot change.
+    exports: ExportCount,
+}
+
+/// The number of live buffer exports of a `mutable` object.
+pub(crate) struct ExportCount(AtomicUsize);
+
+impl ExportCount {
+    /// Counts a new export. Called while the object is borrowed (shared),
+    /// so no exclusive borrow runs concurrently; the next one, which takes
+    /// the lock after this borrow ends, sees the count.
+    pub(crate) fn start(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// An export was released (never below zero).
+    pub(crate) fn end(&self) {
+        let _ = self
+            .0
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
+    }
+
+    /// How many exports are live.
+    fn live(&self) -> usize {
+        self.0.load(Ordering::Acquire)
+    }
+}
+
+/// The `BufferError` for an exclusive borrow while the object's memory is
+/// exported.
+fn exported_error(method: &'static str, exports: usize) -> PyErr {
+    let name = if method.is_empty() {
+        "a borrow"
+    } else {
+        method
+    };
+    let (count, are) = if exports == 1 {
+        ("a buffer export".to_owned(), "is")
+    } else {
+        (format!("{exports} buffer exports"), "are")
+    };
+    PyBufferError::new_err(format!(
+        "{name}() cannot borrow the object mutably while {count} of it {are} live \
+         (a memoryview or another consumer of its buffer); release them first"
+    ))
 }
 
 /// The `RuntimeError` for a re-entrant borrow.
@@ -162,17 +209,30 @@ impl<T> DerefMut for MutableRefMut<'_, T> {
 }
 
 impl<T> Mutable<T> {
-    /// Records this thread as the exclusive holder.
+    /// Records this thread as the exclusive holder, unless the object's
+    /// memory is exported.
     fn exclusive<'a>(
         &'a self,
         guard: RwLockWriteGuard<'a, T>,
         method: &'static str,
-    ) -> MutableRefMut<'a, T> {
+    ) -> PyResult<MutableRefMut<'a, T>> {
+        // Read under the write lock: an export is counted under a shared
+        // borrow, so none can start before `guard` is dropped.
+        let exports = self.exports.live();
+        if exports != 0 {
+            drop(guard);
+            return Err(exported_error(method, exports));
+        }
         self.owner.set(method);
-        MutableRefMut {
+        Ok(MutableRefMut {
             guard,
             owner: &self.owner,
-        }
+        })
+    }
+
+    /// The object's live buffer exports.
+    pub(crate) fn exports(&self) -> &ExportCount {
+        &self.exports
     }
 
     /// The contended path: waits detached for the lock in `mode`, unless
@@ -213,6 +273,7 @@ unsafe impl<T> ClassStorage<T> for Mutable<T> {
         Mutable {
             lock: RwLock::new(value),
             owner: Owner::new(),
+            exports: ExportCount(AtomicUsize::new(0)),
         }
     }
 
@@ -270,7 +331,7 @@ impl<T> ClassStorageMut<T> for Mutable<T> {
         method: &'static str,
     ) -> PyResult<MutableRefMut<'a, T>> {
         if let Some(guard) = self.lock.try_write() {
-            return Ok(self.exclusive(guard, method));
+            return self.exclusive(guard, method);
         }
         if let Some(holder) = self.owner.held_here() {
             return Err(reentry_error(method, holder, true));
@@ -280,7 +341,7 @@ impl<T> ClassStorageMut<T> for Mutable<T> {
         }
         self.wait(py, Mode::Exclusive, method)?;
         // SAFETY: `wait` returned `Ok`, so this thread holds the exclusive lock.
-        Ok(self.exclusive(unsafe { self.lock.write_guard() }, method))
+        self.exclusive(unsafe { self.lock.write_guard() }, method)
     }
 }
 
