@@ -206,7 +206,13 @@ pub fn pymethods(cx: &Ctxt, model: &crate::model::methods::MethodsModel) {
                     | Dunder::GetAttr | Dunder::GetAttribute | Dunder::DelAttr => Some(1),
                     Dunder::SetItem | Dunder::SetAttr | Dunder::RichCmp => Some(2),
                     Dunder::Call | Dunder::Init => None,
+                    Dunder::GetBuffer if args == 0 || args == 2 => None,
+                    Dunder::GetBuffer => Some(2),
+                    Dunder::ReleaseBuffer => Some(1),
                 };
+                if matches!(dunder, Dunder::GetBuffer | Dunder::ReleaseBuffer) {
+                    buffer_receiver(cx, method, *dunder, args);
+                }
                 if !has_self {
                     at("magic methods take `&self` (or `&mut self`)");
                 } else if let Some(expected) = expected.filter(|&n| n != args) {
@@ -217,7 +223,14 @@ pub fn pymethods(cx: &Ctxt, model: &crate::model::methods::MethodsModel) {
                         n => format!("{n} arguments"),
                     };
                     let or_modulo = if ternary { " (and optionally a modulo)" } else { "" };
-                    let message = format!("`{name}` takes {count}{or_modulo} besides `self`");
+                    let message = if matches!(dunder, Dunder::GetBuffer) {
+                        format!(
+                            "`{name}` takes no arguments besides `self` and returns the slice to export, \
+                             or (PyO3's raw form) two: `view: *mut ffi::Py_buffer, flags: c_int`"
+                        )
+                    } else {
+                        format!("`{name}` takes {count}{or_modulo} besides `self`")
+                    };
                     match extra_arg(expected) {
                         Some(arg) => cx.error_spanned_by(arg, message),
                         None => at(&message),
@@ -226,6 +239,54 @@ pub fn pymethods(cx: &Ctxt, model: &crate::model::methods::MethodsModel) {
             }
             _ => {}
         }
+    }
+}
+
+/// `__getbuffer__` and `__releasebuffer__` share the object while an
+/// export lives: no exclusive receiver; the safe `__getbuffer__` (no
+/// arguments) returns a borrow of `&self`.
+fn buffer_receiver(
+    cx: &Ctxt,
+    method: &crate::model::methods::MethodModel,
+    dunder: crate::model::methods::Dunder,
+    args: usize,
+) {
+    use crate::model::methods::Dunder;
+    let f = &method.function;
+    let name = &f.python_name;
+    let exclusive = match &f.receiver {
+        Receiver::Exclusive(span) => Some(*span),
+        Receiver::Typed(ty) => match &**ty {
+            Type::Path(path)
+                if path
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "PyRefMut") =>
+            {
+                Some(syn::spanned::Spanned::span(ty))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(span) = exclusive {
+        cx.syn_error(syn::Error::new(
+            span,
+            format!(
+                "`{name}` cannot borrow the object exclusively: an export shares it; \
+                 take `&self` or `slf: &Bound<'_, Self>`"
+            ),
+        ));
+        return;
+    }
+    if dunder == Dunder::GetBuffer && args == 0 && !matches!(f.receiver, Receiver::Shared(_)) {
+        cx.error_spanned_by(
+            &method.sig.ident,
+            "the safe `__getbuffer__` takes `&self` and returns the slice to export \
+             (`fn __getbuffer__(&self) -> &[u8]`); the raw form takes \
+             `(slf: &Bound<'_, Self>, view: *mut ffi::Py_buffer, flags: c_int)`",
+        );
     }
 }
 

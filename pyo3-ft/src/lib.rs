@@ -21,6 +21,7 @@
 
 #[cfg(feature = "asyncio")]
 pub mod asyncio;
+pub mod buffer;
 pub mod conversion;
 #[cfg(feature = "embed")]
 pub mod embed;
@@ -244,6 +245,9 @@ pub use pyo3_ft_macros::IntoPyObject;
 
 /// The raw C API and the runtime, for what the safe API does not cover.
 pub use pyo3_ft_runtime as runtime;
+/// The raw C API (`runtime::ffi`), where PyO3 code looks for it
+/// (`pyo3::ffi::Py_buffer`, ...).
+pub use pyo3_ft_runtime::ffi;
 
 /// Registers `#[pymethods]` blocks; used by the generated code.
 #[doc(hidden)]

@@ -10,7 +10,8 @@
 //!   object-header layouts: whichever one this build uses is checked);
 //! - every declared constant (type flags, comparison operators, `METH_*`,
 //!   module and type slot numbers, member types, native-bytes flags, start
-//!   symbols, the vectorcall offset bit, `PyGILState_STATE`) has the C value;
+//!   symbols, the vectorcall offset bit, `PyGILState_STATE`, the buffer
+//!   protocol's `PyBUF_*` request flags) has the C value;
 //! - `build_info` agrees with the headers on `Py_GIL_DISABLED` and the minor
 //!   version.
 //!
@@ -54,6 +55,7 @@ const AREAS: &[&str] = &[
     "slots",
     "init",
     "datetime",
+    "buffer",
     "config",
 ];
 
@@ -562,6 +564,58 @@ fn datetime_layout() {
         Time_FromTimeAndFold,
     });
     check("datetime", [instances.concat(), capi].concat());
+}
+
+/// The buffer protocol: `Py_buffer` (filled by exporters, read by consumers
+/// in place), `PyBufferProcs`, and the request flags.
+#[test]
+fn buffer_layout() {
+    check(
+        "buffer",
+        [
+            layout!(Py_buffer {
+                buf,
+                obj,
+                len,
+                itemsize,
+                readonly,
+                ndim,
+                format,
+                shape,
+                strides,
+                suboffsets,
+                internal,
+            }),
+            layout!(PyBufferProcs {
+                bf_getbuffer,
+                bf_releasebuffer,
+            }),
+            consts![
+                PyBUF_MAX_NDIM,
+                PyBUF_SIMPLE,
+                PyBUF_WRITABLE,
+                PyBUF_WRITEABLE,
+                PyBUF_FORMAT,
+                PyBUF_ND,
+                PyBUF_STRIDES,
+                PyBUF_C_CONTIGUOUS,
+                PyBUF_F_CONTIGUOUS,
+                PyBUF_ANY_CONTIGUOUS,
+                PyBUF_INDIRECT,
+                PyBUF_CONTIG,
+                PyBUF_CONTIG_RO,
+                PyBUF_STRIDED,
+                PyBUF_STRIDED_RO,
+                PyBUF_RECORDS,
+                PyBUF_RECORDS_RO,
+                PyBUF_FULL,
+                PyBUF_FULL_RO,
+                PyBUF_READ,
+                PyBUF_WRITE,
+            ],
+        ]
+        .concat(),
+    );
 }
 
 /// PEP 587 configuration: `PyStatus` is returned by value and `PyConfig`

@@ -29,6 +29,9 @@ mod errors {}
 #[doc = include_str!("../../guide/src/conversions.md")]
 mod conversions {}
 
+#[doc = include_str!("../../guide/src/buffer.md")]
+mod buffer {}
+
 #[doc = include_str!("../../guide/src/wheels.md")]
 mod wheels {}
 

@@ -75,3 +75,34 @@ class Repeat:
     @property
     def items(self) -> list[int]: ...
     def __call__(self, times: int, items: collections.abc.Iterable[int]) -> list[int]: ...
+
+def sum_f64(values: collections.abc.Buffer) -> float:
+    """The sum of a buffer of float64 (any shape and strides), computed
+    detached.
+    """
+
+def fill_range(values: collections.abc.Buffer, start: int, stop: int, value: float) -> None:
+    """Writes `value` into items `start..stop` of a one-dimensional buffer of
+    float64, detached; Python threads call it on stripes of one array.
+    """
+
+def fill_parallel(values: collections.abc.Buffer, threads: int, scale: float) -> None:
+    """Sets item `i` of a one-dimensional buffer of float64 to `i * scale`,
+    from `threads` Rust threads at once, each writing every `threads`-th
+    item.
+    """
+
+class Bytes:
+    """Immutable bytes that Python reads through the buffer protocol:
+    `memoryview(b)`, `bytes(b)`, `numpy.frombuffer(b, numpy.uint8)`.
+    """
+    def __new__(cls, data: collections.abc.Iterable[int]) -> typing.Self: ...
+    def __len__(self) -> int: ...
+
+class Samples:
+    """Float64 samples that grow: `push` raises `BufferError` while a
+    `memoryview` (or NumPy array) of them is alive.
+    """
+    def __new__(cls) -> typing.Self: ...
+    def push(self, value: float) -> None: ...
+    def __len__(self) -> int: ...

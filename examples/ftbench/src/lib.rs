@@ -10,6 +10,8 @@ use pyo3_ft::prelude::*;
 use pyo3_ft::types::{PyModule, PyTuple};
 use pyo3_ft::{pyclass, pyfunction, pymethods, pymodule, wrap_pyfunction};
 
+mod buffers;
+
 /// Does nothing: measures the cost of a call.
 #[pyfunction]
 fn noop() {}
@@ -228,5 +230,10 @@ fn ftbench(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Counter>()?;
     m.add_class::<AtomicCounter>()?;
     m.add_class::<Repeat>()?;
+    m.add_function(wrap_pyfunction!(buffers::sum_f64))?;
+    m.add_function(wrap_pyfunction!(buffers::fill_range))?;
+    m.add_function(wrap_pyfunction!(buffers::fill_parallel))?;
+    m.add_class::<buffers::Bytes>()?;
+    m.add_class::<buffers::Samples>()?;
     Ok(())
 }

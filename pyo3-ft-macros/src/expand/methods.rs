@@ -139,6 +139,8 @@ struct Items {
     getattr: Option<usize>,
     setattr: Option<usize>,
     delattr: Option<usize>,
+    getbuffer: Option<usize>,
+    releasebuffer: Option<usize>,
 }
 
 /// The methods of one property, by index.
@@ -606,6 +608,146 @@ fn traverse_slot(method: &MethodModel, self_ty: &Type) -> TokenStream {
     })
 }
 
+/// `tokens` with every span set to `span`, so that an error about them is
+/// reported there.
+fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let proc_macro2::TokenTree::Group(group) = &tree {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tree = proc_macro2::TokenTree::Group(inner);
+            } else {
+                tree.set_span(span);
+            }
+            tree
+        })
+        .collect()
+}
+
+/// The arguments of a buffer slot's call: `py` for a `Python` parameter,
+/// the raw C arguments in order for the others.
+fn raw_args(method: &MethodModel, raw: &[TokenStream]) -> Vec<TokenStream> {
+    let mut raw = raw.iter();
+    method
+        .function
+        .params
+        .iter()
+        .map(|param| match param.kind {
+            ParamKind::Python => quote!(py),
+            _ => raw.next().cloned().unwrap_or_else(|| quote!(())),
+        })
+        .collect()
+}
+
+/// `bf_getbuffer` from `__getbuffer__` (safe or raw form, by its number of
+/// arguments) and `bf_releasebuffer`, always: it ends the export's count,
+/// and runs `__releasebuffer__` if the block has one.
+fn buffer_slots(
+    get: &MethodModel,
+    release: Option<&MethodModel>,
+    self_ty: &Type,
+    class: &str,
+) -> Vec<TokenStream> {
+    let o = obj();
+    let ffi = quote!(::pyo3_ft::runtime::ffi);
+    let int = quote!(::std::ffi::c_int);
+    let buffer = quote!(::pyo3_ft::impl_::buffer);
+    let get_name = format!("{class}.{}", get.function.python_name);
+    let safe = !get
+        .function
+        .params
+        .iter()
+        .any(|p| matches!(p.kind, ParamKind::Arg(_)));
+    // The storage's bound, reported at the method's name.
+    let span = get.function.rust_name.span();
+    let spanned_ty = respan(quote!(#self_ty), span);
+    let assert_storage = quote_spanned!(span=> #buffer::assert_export_storage::<#spanned_ty>(););
+    let get_body = if safe {
+        let args = raw_args(get, &[]);
+        let call = call(get, self_ty, Some(quote!(__value)), args);
+        // A return type that is not an `ExportSlice`, reported at it.
+        let ret_span = match &get.sig.output {
+            syn::ReturnType::Type(_, ty) => syn::spanned::Spanned::span(ty),
+            syn::ReturnType::Default => span,
+        };
+        let export = quote_spanned!(ret_span=> #buffer::Exported::new(__returned));
+        quote! {
+            #assert_storage
+            // SAFETY: CPython calls the slot with an instance of the class
+            // and its view.
+            unsafe {
+                #buffer::getbuffer_safe::<#self_ty>(__slf, __view, __flags, #get_name, |py, __value: &#self_ty| {
+                    let __returned = #call;
+                    #export
+                })
+            }
+        }
+    } else {
+        let (bind_self, self_arg) = receiver(get, self_ty, &get_name);
+        let args = raw_args(get, &[quote!(__view), quote!(__flags)]);
+        let call = call(get, self_ty, self_arg, args);
+        quote! {
+            #assert_storage
+            // SAFETY: CPython calls the slot with an instance of the class
+            // and its view.
+            unsafe {
+                #buffer::getbuffer_raw::<#self_ty>(__slf, __view, #get_name, |py| {
+                    #bind_self
+                    #[allow(unused_unsafe)]
+                    // SAFETY: the view and flags CPython passed, as the
+                    // method's contract requires.
+                    let __result = unsafe { #call };
+                    ::pyo3_ft::impl_::pyclass::IntoUnit::into_unit(__result).map(drop)
+                })
+            }
+        }
+    };
+    let getbuffer = quote!({
+        unsafe extern "C" fn __getbuffer(__slf: #o, __view: *mut #ffi::Py_buffer, __flags: #int) -> #int {
+            #get_body
+        }
+        __getbuffer
+    });
+    let release_body = match release {
+        Some(method) => {
+            let name = format!("{class}.{}", method.function.python_name);
+            let (bind_self, self_arg) = receiver(method, self_ty, &name);
+            let args = raw_args(method, &[quote!(__view)]);
+            let call = call(method, self_ty, self_arg, args);
+            quote! {
+                ::std::option::Option::Some(&|py: ::pyo3_ft::Python<'_>| {
+                    #bind_self
+                    #[allow(unused_unsafe)]
+                    // SAFETY: the view CPython passed, as the method's
+                    // contract requires.
+                    let __result = unsafe { #call };
+                    ::pyo3_ft::impl_::pyclass::IntoUnit::into_unit(__result).map(drop)
+                })
+            }
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let releasebuffer = quote!({
+        unsafe extern "C" fn __releasebuffer(__slf: #o, __view: *mut #ffi::Py_buffer) {
+            // SAFETY: CPython calls the slot on an attached thread with an
+            // instance of the class and a view its `bf_getbuffer` filled.
+            unsafe { #buffer::releasebuffer::<#self_ty>(__slf, __view, #safe, #release_body) }
+        }
+        __releasebuffer
+    });
+    vec![
+        slot_def("Py_bf_getbuffer", quote!(#ffi::getbufferproc), getbuffer),
+        slot_def(
+            "Py_bf_releasebuffer",
+            quote!(#ffi::releasebufferproc),
+            releasebuffer,
+        ),
+    ]
+}
+
 /// Sorts each method of the block into `items`.
 fn collect(model: &MethodsModel) -> Items {
     let self_ty = &model.self_ty;
@@ -662,6 +804,8 @@ fn collect(model: &MethodsModel) -> Items {
                 Dunder::GetAttr => items.getattr = Some(index),
                 Dunder::SetAttr => items.setattr = Some(index),
                 Dunder::DelAttr => items.delattr = Some(index),
+                Dunder::GetBuffer => items.getbuffer = Some(index),
+                Dunder::ReleaseBuffer => items.releasebuffer = Some(index),
                 Dunder::Call => items.slots.push(call_slot(method, self_ty, class, false)),
                 Dunder::Init => items.slots.push(call_slot(method, self_ty, class, true)),
                 Dunder::Traverse => {
@@ -747,6 +891,16 @@ pub fn expand(model: &MethodsModel, item: &ItemImpl) -> TokenStream {
     if items.setattr.is_some() || items.delattr.is_some() {
         let (set, delete) = (at(items.setattr), at(items.delattr));
         items.slots.push(setattro_slot(set, delete, self_ty, class));
+    }
+    if let Some(get) = at(items.getbuffer) {
+        items
+            .slots
+            .extend(buffer_slots(get, at(items.releasebuffer), self_ty, class));
+    } else if let Some(release) = at(items.releasebuffer) {
+        let message = "`__releasebuffer__` needs `__getbuffer__` in the same `#[pymethods]` block";
+        items
+            .slots
+            .push(quote_spanned!(release.function.rust_name.span()=> compile_error!(#message)));
     }
     let getsets = items.getsets.iter().map(|(name, property)| {
         let qualname = format!("{class}.{name}");

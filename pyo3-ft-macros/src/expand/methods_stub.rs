@@ -27,10 +27,17 @@ fn dunder_returns(method: &MethodModel, dunder: Dunder) -> TokenStream {
 }
 
 /// The stub of one magic method, or `None` for those a stub leaves out
-/// (garbage collection hooks, `__richcmp__`, which Python never calls by
-/// that name).
+/// (garbage collection hooks, `__richcmp__`, and the buffer slots, which
+/// Python never calls by those names).
 fn dunder(method: &MethodModel, dunder: Dunder) -> Option<TokenStream> {
-    if matches!(dunder, Dunder::Traverse | Dunder::Clear | Dunder::RichCmp) {
+    if matches!(
+        dunder,
+        Dunder::Traverse
+            | Dunder::Clear
+            | Dunder::RichCmp
+            | Dunder::GetBuffer
+            | Dunder::ReleaseBuffer
+    ) {
         return None;
     }
     let f = &method.function;

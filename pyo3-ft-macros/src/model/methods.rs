@@ -52,6 +52,11 @@ pub enum Dunder {
     InPlace(&'static str),
     Traverse,
     Clear,
+    /// `__getbuffer__`: `(&self) -> &[E]` (the safe form) or
+    /// `(slf, view, flags) -> PyResult<()>` (PyO3's raw form).
+    GetBuffer,
+    /// `__releasebuffer__(slf, view)`.
+    ReleaseBuffer,
 }
 
 /// The binary operators: the name between the underscores, and the slot.
@@ -195,6 +200,8 @@ pub fn dunder(name: &str, returns_option: bool) -> Option<Dunder> {
         "__richcmp__" => Dunder::RichCmp,
         "__traverse__" => Dunder::Traverse,
         "__clear__" => Dunder::Clear,
+        "__getbuffer__" => Dunder::GetBuffer,
+        "__releasebuffer__" => Dunder::ReleaseBuffer,
         _ => return None,
     })
 }
@@ -211,7 +218,7 @@ fn unsupported_dunder(name: &str) -> String {
         "__del__" => "`__del__` is not supported: implement `Drop` for the class; it runs when the object is freed".to_owned(),
         "__new__" => "write the constructor as a method marked `#[new]`".to_owned(),
         "__get__" | "__set__" | "__delete__" | "__set_name__" => format!("`{name}` (the descriptor protocol) is not supported"),
-        "__buffer__" | "__release_buffer__" | "__getbuffer__" | "__releasebuffer__" => format!("`{name}` (the buffer protocol) is not supported"),
+        "__buffer__" | "__release_buffer__" => format!("`{name}` is the buffer protocol's Python-level name; in Rust, write `__getbuffer__` (and `__releasebuffer__` if needed)"),
         _ => format!(
             "`{name}` is not a magic method pyo3-ft knows, so Python would never call it; \
              check the spelling, or give the method a name without the double underscores"

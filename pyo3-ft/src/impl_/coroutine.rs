@@ -1,5 +1,6 @@
 //! What `#[pyfunction] async fn` and `async fn` methods expand to: the
-//! call's future wrapped by [`crate::asyncio::future_into_py`].
+//! call's future as a coroutine that runs it once awaited (see
+//! `crate::asyncio`, feature `asyncio`).
 
 use std::future::Future;
 
@@ -8,6 +9,7 @@ use crate::instance::{Bound, Py};
 use crate::python::Python;
 use crate::types::PyAny;
 
+#[cfg(feature = "asyncio")]
 use super::IntoPyReturn;
 
 /// Met by every future when the `asyncio` feature is on; without it, the

@@ -2,6 +2,7 @@
 //! API: names and signatures may change in any release.
 
 pub mod args;
+pub mod buffer;
 pub mod coroutine;
 pub mod derive;
 pub mod enums;

@@ -2,12 +2,13 @@
 
 use std::cell::{RefCell, RefMut};
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use pyo3_ft_runtime::thread_id;
 
 use crate::err::{PyErr, PyResult};
-use crate::exceptions::PyRuntimeError;
+use crate::exceptions::{PyBufferError, PyRuntimeError};
 use crate::python::Python;
 use crate::sync::deadlock::{self, Mode, Owner, SharedHold, Want};
 use crate::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -108,6 +109,9 @@ pub struct Mutable<T> {
     /// The thread holding the lock exclusively, and in which method.
     owner: Owner,
     poison: Poison,
+    /// Live buffer exports of the object (`__getbuffer__`): while there are
+    /// any, exclusive borrows fail, so exported memory cannot change.
+    exports: ExportCount,
 }
 
 /// Set for good when a panic unwinds through an exclusive borrow: the value
@@ -155,6 +159,45 @@ fn borrow_name(method: &'static str) -> &'static str {
     } else {
         method
     }
+}
+
+/// The number of live buffer exports of a `mutable` object.
+pub(crate) struct ExportCount(AtomicUsize);
+
+impl ExportCount {
+    /// Counts a new export. Called while the object is borrowed (shared),
+    /// so no exclusive borrow runs concurrently; the next one, which takes
+    /// the lock after this borrow ends, sees the count.
+    pub(crate) fn start(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// An export was released (never below zero).
+    pub(crate) fn end(&self) {
+        let _ = self
+            .0
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
+    }
+
+    /// How many exports are live.
+    fn live(&self) -> usize {
+        self.0.load(Ordering::Acquire)
+    }
+}
+
+/// The `BufferError` for an exclusive borrow while the object's memory is
+/// exported.
+fn exported_error(method: &'static str, exports: usize) -> PyErr {
+    let name = borrow_name(method);
+    let (count, are) = if exports == 1 {
+        ("a buffer export".to_owned(), "is")
+    } else {
+        (format!("{exports} buffer exports"), "are")
+    };
+    PyBufferError::new_err(format!(
+        "{name}() cannot borrow the object mutably while {count} of it {are} live \
+         (a memoryview or another consumer of its buffer); release them first"
+    ))
 }
 
 /// The `RuntimeError` for a re-entrant borrow.
@@ -213,18 +256,31 @@ impl<T> DerefMut for MutableRefMut<'_, T> {
 }
 
 impl<T> Mutable<T> {
-    /// Records this thread as the exclusive holder.
+    /// Records this thread as the exclusive holder, unless the object's
+    /// memory is exported.
     fn exclusive<'a>(
         &'a self,
         guard: RwLockWriteGuard<'a, T>,
         method: &'static str,
-    ) -> MutableRefMut<'a, T> {
+    ) -> PyResult<MutableRefMut<'a, T>> {
+        // Read under the write lock: an export is counted under a shared
+        // borrow, so none can start before `guard` is dropped.
+        let exports = self.exports.live();
+        if exports != 0 {
+            drop(guard);
+            return Err(exported_error(method, exports));
+        }
         self.owner.set(method);
-        MutableRefMut {
+        Ok(MutableRefMut {
             guard,
             storage: self,
             method,
-        }
+        })
+    }
+
+    /// The object's live buffer exports.
+    pub(crate) fn exports(&self) -> &ExportCount {
+        &self.exports
     }
 
     /// The contended path: waits detached for the lock in `mode`, unless
@@ -266,6 +322,7 @@ unsafe impl<T> ClassStorage<T> for Mutable<T> {
             lock: RwLock::new(value),
             owner: Owner::new(),
             poison: Poison::new(),
+            exports: ExportCount(AtomicUsize::new(0)),
         }
     }
 
@@ -325,7 +382,7 @@ impl<T> ClassStorageMut<T> for Mutable<T> {
     ) -> PyResult<MutableRefMut<'a, T>> {
         if let Some(guard) = self.lock.try_write() {
             self.poison.check(method)?;
-            return Ok(self.exclusive(guard, method));
+            return self.exclusive(guard, method);
         }
         if let Some(holder) = self.owner.held_here() {
             return Err(reentry_error(method, holder, true));
@@ -337,7 +394,7 @@ impl<T> ClassStorageMut<T> for Mutable<T> {
         // SAFETY: `wait` returned `Ok`, so this thread holds the exclusive lock.
         let guard = unsafe { self.lock.write_guard() };
         self.poison.check(method)?;
-        Ok(self.exclusive(guard, method))
+        self.exclusive(guard, method)
     }
 }
 

@@ -13,6 +13,7 @@
 )]
 
 mod abstract_;
+mod buffer;
 mod builtins;
 mod config;
 mod containers;
@@ -29,6 +30,7 @@ mod text;
 mod typeobj;
 
 pub use abstract_::*;
+pub use buffer::*;
 pub use builtins::*;
 pub use config::*;
 pub use containers::*;

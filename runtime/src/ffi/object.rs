@@ -170,7 +170,7 @@ pub struct PyTypeObject {
     pub tp_str: Option<reprfunc>,
     pub tp_getattro: Option<getattrofunc>,
     pub tp_setattro: Option<setattrofunc>,
-    pub tp_as_buffer: *mut c_void,
+    pub tp_as_buffer: *mut super::buffer::PyBufferProcs,
     pub tp_flags: c_ulong,
     pub tp_doc: *const c_char,
     pub tp_traverse: Option<traverseproc>,

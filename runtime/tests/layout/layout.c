@@ -487,6 +487,49 @@ static void datetime_capi(void)
     FIELD(PyDateTime_CAPI, Time_FromTimeAndFold);
 }
 
+/* The buffer protocol (`pybuffer.h`, `PyBufferProcs` in `cpython/object.h`):
+ * `Py_buffer` is filled by exporters and read by consumers in place. */
+static void buffer(void)
+{
+    area = "buffer";
+    STRUCT(Py_buffer);
+    FIELD(Py_buffer, buf);
+    FIELD(Py_buffer, obj);
+    FIELD(Py_buffer, len);
+    FIELD(Py_buffer, itemsize);
+    FIELD(Py_buffer, readonly);
+    FIELD(Py_buffer, ndim);
+    FIELD(Py_buffer, format);
+    FIELD(Py_buffer, shape);
+    FIELD(Py_buffer, strides);
+    FIELD(Py_buffer, suboffsets);
+    FIELD(Py_buffer, internal);
+    STRUCT(PyBufferProcs);
+    FIELD(PyBufferProcs, bf_getbuffer);
+    FIELD(PyBufferProcs, bf_releasebuffer);
+    ICONST(PyBUF_MAX_NDIM);
+    ICONST(PyBUF_SIMPLE);
+    ICONST(PyBUF_WRITABLE);
+    ICONST(PyBUF_WRITEABLE);
+    ICONST(PyBUF_FORMAT);
+    ICONST(PyBUF_ND);
+    ICONST(PyBUF_STRIDES);
+    ICONST(PyBUF_C_CONTIGUOUS);
+    ICONST(PyBUF_F_CONTIGUOUS);
+    ICONST(PyBUF_ANY_CONTIGUOUS);
+    ICONST(PyBUF_INDIRECT);
+    ICONST(PyBUF_CONTIG);
+    ICONST(PyBUF_CONTIG_RO);
+    ICONST(PyBUF_STRIDED);
+    ICONST(PyBUF_STRIDED_RO);
+    ICONST(PyBUF_RECORDS);
+    ICONST(PyBUF_RECORDS_RO);
+    ICONST(PyBUF_FULL);
+    ICONST(PyBUF_FULL_RO);
+    ICONST(PyBUF_READ);
+    ICONST(PyBUF_WRITE);
+}
+
 /* PEP 587 configuration (`cpython/initconfig.h`): `PyStatus` is returned
  * by value and `PyConfig` is written field by field, so both must match. */
 static void config(void)
@@ -618,6 +661,7 @@ int main(void)
     slots();
     initializers();
     datetime_capi();
+    buffer();
     config();
     return 0;
 }

@@ -4,6 +4,7 @@
 //!
 //! One file per area, each a submodule of `pyo3_style`, so that engineers
 //! working on different areas do not collide:
+//! - `buffers.rs`: the buffer protocol (`pyo3_style.buffers`)
 //! - `classes.rs`: `#[pyclass]` options (`pyo3_style.classes`)
 //! - `enums.rs`: enums (`pyo3_style.enums`)
 //! - `methods.rs`: function and method spellings, magic methods
@@ -14,6 +15,7 @@
 // Each area file holds the `#[pymodule]` of the same name.
 #![allow(clippy::module_inception)]
 
+mod buffers;
 mod classes;
 mod enums;
 mod methods;
@@ -24,6 +26,8 @@ use pyo3_ft::prelude::*;
 /// The PyO3-style test extension.
 #[pymodule(gil_used = false)]
 mod pyo3_style {
+    #[pymodule_export]
+    use super::buffers::buffers;
     #[pymodule_export]
     use super::classes::classes;
     #[pymodule_export]
