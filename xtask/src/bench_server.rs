@@ -1,22 +1,34 @@
-//! `cargo xtask bench-server`: the WSGI server example under load, against
-//! gunicorn and Granian, on loopback.
+//! `cargo xtask bench-server`: the server example under load, against
+//! gunicorn, uvicorn and Granian, on loopback.
 //!
 //! 1. Builds `examples/wsgi-server` (the server and its load generator,
-//!    `wsgi-load`) in release mode for the free-threaded interpreter and for
-//!    its GIL-enabled twin, installs gunicorn into the GIL twin's venv
-//!    (`target/venv-gil`) and Granian into the free-threaded one
-//!    (`target/venv-ft`; Flask too, into both venvs, with `--flask`).
-//! 2. For each round, starts each server in turn and measures each route
+//!    `wsgi-load`) in release mode for the free-threaded interpreter and,
+//!    for the WSGI table, for its GIL-enabled twin; installs gunicorn into
+//!    the GIL twin's venv (`target/venv-gil`), and Granian and uvicorn into
+//!    the free-threaded one (`target/venv-ft`, which has FastAPI; Flask
+//!    too, into both venvs, with `--flask`).
+//! 2. Measures two tables, each of servers serving the same applications:
+//!    - WSGI: wsgi-server with 1 and 2 workers on each interpreter,
+//!      gunicorn `--worker-class gthread --threads 2` on the GIL twin, and
+//!      Granian (`--interface wsgi`, one worker process with 1 and 2
+//!      blocking threads) on the free-threaded interpreter, serving
+//!      `tests/python-apps/plain_app.py` (and `flask_app.py`);
+//!    - ASGI, all on the free-threaded interpreter: wsgi-server
+//!      `--interface asgi` with 1 and 2 workers (event loops), uvicorn (one
+//!      process, `--loop asyncio --http h11`: its uvloop and httptools
+//!      extras are left out) and Granian `--interface asgi` (one worker
+//!      process, its default single runtime thread, `--loop asyncio`),
+//!      serving the FastAPI app `tests/python-apps/asgi_bench.py`. Each
+//!      runs the app on the standard library's event loop with one thread
+//!      doing the HTTP side (wsgi-server's `--io-threads` is 1 by default).
+//!
+//!    For each round, starts each server in turn and measures each route
 //!    with `wsgi-load` (keep-alive connections, a warm-up, then a fixed
-//!    duration): wsgi-server with 1 and 2 workers on each interpreter,
-//!    gunicorn `--worker-class gthread --threads 2` on the GIL twin, and
-//!    Granian (`--interface wsgi`, one worker process with 1 and 2 blocking
-//!    threads) on the free-threaded interpreter, all serving the same
-//!    application (`tests/python-apps/plain_app.py`).
-//!    Servers and rounds are interleaved, so that a noisy moment of the
-//!    machine spreads over every server instead of hitting one.
-//! 3. Prints the median of the rounds (requests/s, p50 and p99 latency) and
-//!    the ratios the issue asks about.
+//!    duration). Servers and rounds are interleaved, so that a noisy moment
+//!    of the machine spreads over every server instead of hitting one.
+//! 3. Prints, per table, the median of the rounds (requests/s, p50 and p99
+//!    latency, the server's CPU time per request) and the ratios the issues
+//!    ask about.
 //!
 //! The load generator runs on the same CPUs as the server: on a 2-CPU
 //! machine it and the server's HTTP thread take their share from the
@@ -24,13 +36,14 @@
 
 use std::fmt::Write as _;
 use std::fs::File;
+use std::io::{Read as _, Write as _};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::interpreters::Interpreter;
+use crate::interpreters::{Interpreter, Kind};
 use crate::provision;
 use crate::util::{self, Result};
 use crate::venv::{self, Venv};
@@ -38,11 +51,16 @@ use crate::venv::{self, Venv};
 const USAGE: &str = "\
 usage: cargo xtask bench-server [--quick] [--rounds N] [--duration SECS]
                                 [--connections N] [--flask]
-  --quick          one round of 1 s per route (a smoke test of the pipeline)
-  --rounds N       rounds over all servers; the table shows medians (default 3)
-  --duration SECS  measured seconds per route and round (default 3)
-  --connections N  keep-alive connections of the load generator (default 32)
-  --flask          also serve tests/python-apps/flask_app.py (installs Flask)";
+                                [--interface wsgi|asgi]
+  --quick             one round of 1 s per route (a smoke test of the pipeline)
+  --rounds N          rounds over all servers; the tables show medians (default 3)
+  --duration SECS     measured seconds per route and round (default 3)
+  --connections N     keep-alive connections of the load generator (default 32)
+  --flask             also serve tests/python-apps/flask_app.py in the WSGI
+                      table (installs Flask)
+  --interface I       only the WSGI table (wsgi-server, gunicorn, Granian) or
+                      only the ASGI one (FastAPI under wsgi-server, uvicorn,
+                      Granian; needs no GIL-enabled build); default both";
 
 /// The Granian release installed: the newest with a free-threaded (cp313t)
 /// wheel for this platform on PyPI when this was written (2.8 has only a
@@ -58,12 +76,38 @@ const STOP_LIMIT: Duration = Duration::from_secs(30);
 /// Warm-up before each measurement (connections open, caches warm).
 const WARMUP_SECS: f64 = 0.5;
 
+/// How the servers call the application: one table each.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Interface {
+    Wsgi,
+    Asgi,
+}
+
+impl Interface {
+    const ALL: [Interface; 2] = [Interface::Wsgi, Interface::Asgi];
+
+    fn name(self) -> &'static str {
+        match self {
+            Interface::Wsgi => "wsgi",
+            Interface::Asgi => "asgi",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Interface> {
+        Interface::ALL
+            .into_iter()
+            .find(|interface| interface.name() == text)
+            .ok_or_else(|| format!("--interface wants wsgi or asgi, got `{text}`"))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 struct Options {
     rounds: usize,
     duration: f64,
     connections: usize,
     flask: bool,
+    interfaces: Vec<Interface>,
 }
 
 impl Default for Options {
@@ -73,6 +117,7 @@ impl Default for Options {
             duration: 3.0,
             connections: 32,
             flask: false,
+            interfaces: Interface::ALL.to_vec(),
         }
     }
 }
@@ -105,6 +150,9 @@ fn parse(args: &[String]) -> Result<Option<Options>> {
                     .ok_or_else(|| format!("--duration wants 0.1 to 60 seconds, got `{text}`"))?;
             }
             "--flask" => options.flask = true,
+            "--interface" => {
+                options.interfaces = vec![Interface::parse(value("--interface")?)?];
+            }
             "-h" | "--help" => return Ok(None),
             other => {
                 return Err(format!(
@@ -131,30 +179,73 @@ pub fn main(args: &[String]) -> ExitCode {
     util::subcommand(args, USAGE, parse, run)
 }
 
-/// One server configuration of the table.
+/// One server configuration of a table.
 struct Server<'a> {
     label: String,
     interpreter: &'a Interpreter,
+    /// The interpreter's venv: the Python servers run from it, and
+    /// wsgi-server adds it for the apps that need it (`--venv`).
+    venv: PathBuf,
     kind: ServerKind,
 }
 
 enum ServerKind {
     /// `wsgi-server` with this many workers.
     Pyo3Ft { binary: PathBuf, workers: usize },
-    /// gunicorn's threaded worker, in this venv.
-    Gunicorn { venv: PathBuf },
-    /// Granian's WSGI interface, one worker with this many blocking
-    /// threads, in this venv.
-    Granian { venv: PathBuf, threads: usize },
+    /// gunicorn's threaded worker, 2 threads.
+    Gunicorn,
+    /// uvicorn, one process, the asyncio loop and h11.
+    Uvicorn,
+    /// Granian, one worker process: for WSGI with this many blocking
+    /// threads, for ASGI (`None`) with the asyncio loop.
+    Granian { blocking_threads: Option<usize> },
 }
 
 /// An application and the routes measured on it.
 struct App {
     name: &'static str,
     spec: &'static str,
-    /// The venv to add to `sys.path` (Flask's site-packages), per kind.
+    interface: Interface,
+    /// Whether it imports packages of the venv (Flask, FastAPI).
     needs_venv: bool,
     routes: &'static [&'static str],
+}
+
+/// One table: servers that serve the same applications, and the ratios of
+/// their requests/s printed under it.
+struct Suite<'a> {
+    title: String,
+    servers: Vec<Server<'a>>,
+    apps: Vec<App>,
+    /// `(what, numerator, denominator)`, indices into `servers`.
+    ratios: &'static [(&'static str, usize, usize)],
+}
+
+/// A line of a table: indices of its app and server, and the route.
+type Row = (usize, usize, &'static str);
+
+impl Suite<'_> {
+    /// Every measurement's row, in the table's order.
+    fn rows(&self) -> Vec<Row> {
+        self.apps
+            .iter()
+            .enumerate()
+            .flat_map(|(a, app)| {
+                (0..self.servers.len())
+                    .flat_map(move |s| app.routes.iter().map(move |route| (a, s, *route)))
+            })
+            .collect()
+    }
+}
+
+/// What every measurement needs.
+struct Bench<'a> {
+    options: &'a Options,
+    /// `wsgi-load`.
+    load: PathBuf,
+    apps_dir: PathBuf,
+    /// Where the servers' logs go.
+    out: PathBuf,
 }
 
 /// One measurement: what `wsgi-load` printed, and the CPU time the server
@@ -174,135 +265,308 @@ fn run(options: &Options) -> Result<()> {
     util::create_dir(&out)?;
     let found = provision::interpreters(&provision::Options::default(), true)?;
     let ft = &found.free_threaded;
-    let gil = found
-        .gil
-        .as_ref()
-        .ok_or("bench-server needs the GIL-enabled twin (`cargo xtask provision`)")?;
+    let gil = match options.interfaces.contains(&Interface::Wsgi) {
+        true => Some(
+            found
+                .gil
+                .as_ref()
+                .ok_or("the WSGI table needs the GIL-enabled twin (`cargo xtask provision`)")?,
+        ),
+        false => None,
+    };
 
-    section("building wsgi-server and wsgi-load (release) for both interpreters");
-    for interpreter in [ft, gil] {
+    section("building wsgi-server and wsgi-load (release)");
+    for interpreter in std::iter::once(ft).chain(gil) {
         let mut build = util::cargo();
         build
             .args(["build", "--release", "-p", "wsgi-server"])
             .current_dir(&root);
         util::run(interpreter.cargo_env(&mut build, &root))?;
     }
-    let binary = |interpreter: &Interpreter, name: &str| {
-        interpreter
-            .kind
-            .target_dir(&root)
-            .join("release")
-            .join(name)
-    };
-    let load = binary(ft, "wsgi-load");
 
-    section("venvs: gunicorn for the GIL twin, Granian for the free-threaded one");
-    let gil_venv = venv::ensure(&root, gil)?;
-    ensure_packages(gil, &gil_venv, &[("gunicorn", "gunicorn")])?;
+    section("venvs: the servers to compare with");
     let ft_venv = venv::ensure(&root, ft)?;
-    ensure_packages(ft, &ft_venv, &[("granian", GRANIAN)])?;
-    if options.flask {
-        ensure_packages(gil, &gil_venv, &[("flask", "flask")])?;
-        ensure_packages(ft, &ft_venv, &[("flask", "flask")])?;
+    let mut suites = Vec::new();
+    if let Some(gil) = gil {
+        let gil_venv = venv::ensure(&root, gil)?;
+        ensure_packages(gil, &gil_venv, &[("gunicorn", "gunicorn")])?;
+        ensure_packages(ft, &ft_venv, &[("granian", GRANIAN)])?;
+        if options.flask {
+            ensure_packages(gil, &gil_venv, &[("flask", "flask")])?;
+            ensure_packages(ft, &ft_venv, &[("flask", "flask")])?;
+        }
+        suites.push(wsgi_suite(
+            &root,
+            (ft, &ft_venv),
+            (gil, &gil_venv),
+            options.flask,
+        ));
+    }
+    if options.interfaces.contains(&Interface::Asgi) {
+        ensure_packages(
+            ft,
+            &ft_venv,
+            &[("granian", GRANIAN), ("uvicorn", "uvicorn")],
+        )?;
+        suites.push(asgi_suite(&root, ft, &ft_venv));
     }
 
-    let servers = [
-        pyo3_ft_server(ft, binary(ft, "wsgi-server"), 1),
-        pyo3_ft_server(ft, binary(ft, "wsgi-server"), 2),
-        pyo3_ft_server(gil, binary(gil, "wsgi-server"), 1),
-        pyo3_ft_server(gil, binary(gil, "wsgi-server"), 2),
-        Server {
-            label: format!("gunicorn gthread --threads 2, {}", short(gil)),
-            interpreter: gil,
-            kind: ServerKind::Gunicorn {
-                venv: gil_venv.dir.clone(),
-            },
-        },
-        granian_server(ft, &ft_venv, 1),
-        granian_server(ft, &ft_venv, 2),
-    ];
+    let bench = Bench {
+        options,
+        load: release_binary(&root, ft, "wsgi-load"),
+        apps_dir: root.join("tests").join("python-apps"),
+        out: out.clone(),
+    };
+    let rows: Vec<Vec<Row>> = suites.iter().map(Suite::rows).collect();
+    let mut samples: Vec<Vec<Vec<Sample>>> = rows
+        .iter()
+        .map(|rows| vec![Vec::new(); rows.len()])
+        .collect();
+    let mut elapsed = vec![Duration::ZERO; suites.len()];
+    for round in 1..=options.rounds {
+        section(&format!("round {round} of {}", options.rounds));
+        for (i, suite) in suites.iter().enumerate() {
+            let started = Instant::now();
+            measure_suite(&bench, suite, &rows[i], &mut samples[i])?;
+            elapsed[i] += started.elapsed();
+        }
+    }
+
+    let mut tables = String::new();
+    for (i, suite) in suites.iter().enumerate() {
+        let medians: Vec<Sample> = samples[i].iter().map(|s| median(s)).collect();
+        tables += &table(suite, &rows[i], &medians, options, elapsed[i]);
+    }
+    println!("{tables}");
+    util::write(&out.join("table.md"), &tables)?;
+    eprintln!(
+        "bench-server: tables saved to {}",
+        out.join("table.md").display()
+    );
+    Ok(())
+}
+
+/// The WSGI table: wsgi-server on both interpreters, gunicorn on the GIL
+/// twin, Granian on the free-threaded interpreter.
+fn wsgi_suite<'a>(
+    root: &Path,
+    (ft, ft_venv): (&'a Interpreter, &Venv),
+    (gil, gil_venv): (&'a Interpreter, &Venv),
+    flask: bool,
+) -> Suite<'a> {
     let mut apps = vec![App {
         name: "plain",
         spec: "plain_app:app",
+        interface: Interface::Wsgi,
         needs_venv: false,
         routes: &["/hello", "/bench"],
     }];
-    if options.flask {
+    if flask {
         apps.push(App {
             name: "flask",
             spec: "flask_app:app",
+            interface: Interface::Wsgi,
             needs_venv: true,
             routes: &["/bench?x=1"],
         });
     }
+    Suite {
+        title: "wsgi-server vs gunicorn and Granian".to_string(),
+        servers: pyo3_ft_servers(root, ft, ft_venv)
+            .into_iter()
+            .chain(pyo3_ft_servers(root, gil, gil_venv))
+            .chain([
+                python_server(
+                    "gunicorn gthread --threads 2",
+                    gil,
+                    gil_venv,
+                    ServerKind::Gunicorn,
+                ),
+                granian_server(ft, ft_venv, Some(1)),
+                granian_server(ft, ft_venv, Some(2)),
+            ])
+            .collect(),
+        apps,
+        ratios: &[
+            ("free-threaded 2 workers / 1 worker", 1, 0),
+            ("free-threaded 2 workers / gunicorn", 1, 4),
+            ("free-threaded 1 worker / Granian 1 thread", 0, 5),
+            ("free-threaded 2 workers / Granian 2 threads", 1, 6),
+            ("GIL 2 workers / 1 worker", 3, 2),
+        ],
+    }
+}
 
-    let apps_dir = root.join("tests").join("python-apps");
-    let rows: Vec<(usize, usize, &str)> = apps
-        .iter()
-        .enumerate()
-        .flat_map(|(a, app)| {
-            (0..servers.len()).flat_map(move |s| app.routes.iter().map(move |r| (a, s, *r)))
-        })
-        .collect();
-    let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); rows.len()];
-    let started = Instant::now();
-    for round in 1..=options.rounds {
-        section(&format!("round {round} of {}", options.rounds));
-        for (a, app) in apps.iter().enumerate() {
-            for (s, server) in servers.iter().enumerate() {
-                let venv = app.needs_venv.then(|| match server.interpreter.kind {
-                    crate::interpreters::Kind::FreeThreaded => ft_venv.dir.clone(),
-                    crate::interpreters::Kind::Gil => gil_venv.dir.clone(),
-                });
-                let log = out.join(format!("{}-{s}.log", app.name));
-                let running = start(server, app.spec, &apps_dir, venv.as_deref(), &log)?;
-                for route in app.routes {
-                    let sample = measure(&load, &running, route, options);
-                    let sample = match sample {
-                        Ok(sample) => sample,
-                        Err(err) => {
-                            stop(running);
-                            return Err(err);
-                        }
-                    };
-                    eprintln!(
-                        "  {:<6} {:<11} {:<44} {:>9.0} req/s  p99 {:>7.2} ms  {:>6.0} µs CPU/req",
-                        app.name,
-                        route,
-                        server.label,
-                        sample.rps,
-                        sample.p99_us / 1e3,
-                        sample.cpu_us_per_request
-                    );
-                    let row = rows
-                        .iter()
-                        .position(|&(ra, rs, rr)| (ra, rs, rr) == (a, s, *route))
-                        .expect("every measurement has a row");
-                    samples[row].push(sample);
-                }
-                stop(running);
-            }
+/// The ASGI table: the FastAPI app under wsgi-server, uvicorn and Granian,
+/// all on the free-threaded interpreter.
+fn asgi_suite<'a>(root: &Path, ft: &'a Interpreter, ft_venv: &Venv) -> Suite<'a> {
+    Suite {
+        title: format!(
+            "wsgi-server --interface asgi vs uvicorn and Granian, FastAPI on {}",
+            short(ft)
+        ),
+        servers: pyo3_ft_servers(root, ft, ft_venv)
+            .into_iter()
+            .chain([
+                python_server(
+                    "uvicorn, asyncio loop, h11",
+                    ft,
+                    ft_venv,
+                    ServerKind::Uvicorn,
+                ),
+                granian_server(ft, ft_venv, None),
+            ])
+            .collect(),
+        apps: vec![App {
+            name: "fastapi",
+            spec: "asgi_bench:app",
+            interface: Interface::Asgi,
+            needs_venv: true,
+            routes: &["/hello", "/json/bench?count=5", "/bench"],
+        }],
+        ratios: &[
+            ("2 workers / 1 worker", 1, 0),
+            ("2 workers / uvicorn", 1, 2),
+            ("1 worker / Granian", 0, 3),
+            ("2 workers / Granian", 1, 3),
+        ],
+    }
+}
+
+/// Where `cargo build --release` put the binary `name` for `interpreter`.
+fn release_binary(root: &Path, interpreter: &Interpreter, name: &str) -> PathBuf {
+    interpreter.kind.target_dir(root).join("release").join(name)
+}
+
+/// wsgi-server with 1 and 2 workers on `interpreter`.
+fn pyo3_ft_servers<'a>(root: &Path, interpreter: &'a Interpreter, venv: &Venv) -> [Server<'a>; 2] {
+    [1, 2].map(|workers| Server {
+        label: format!(
+            "wsgi-server {}, {}",
+            count(workers, "worker"),
+            short(interpreter)
+        ),
+        interpreter,
+        venv: venv.dir.clone(),
+        kind: ServerKind::Pyo3Ft {
+            binary: release_binary(root, interpreter, "wsgi-server"),
+            workers,
+        },
+    })
+}
+
+fn granian_server<'a>(
+    interpreter: &'a Interpreter,
+    venv: &Venv,
+    blocking_threads: Option<usize>,
+) -> Server<'a> {
+    let setup = match blocking_threads {
+        Some(threads) => format!("wsgi, {}", count(threads, "blocking thread")),
+        None => "asgi, 1 runtime thread, asyncio loop".to_string(),
+    };
+    let version = GRANIAN.trim_start_matches("granian==");
+    python_server(
+        &format!("Granian {version} {setup}"),
+        interpreter,
+        venv,
+        ServerKind::Granian { blocking_threads },
+    )
+}
+
+/// A server run by the venv's python (`name` then the interpreter is its
+/// label).
+fn python_server<'a>(
+    name: &str,
+    interpreter: &'a Interpreter,
+    venv: &Venv,
+    kind: ServerKind,
+) -> Server<'a> {
+    Server {
+        label: format!("{name}, {}", short(interpreter)),
+        interpreter,
+        venv: venv.dir.clone(),
+        kind,
+    }
+}
+
+/// `1 worker`, `2 workers`.
+fn count(n: usize, noun: &str) -> String {
+    let plural = if n == 1 { "" } else { "s" };
+    format!("{n} {noun}{plural}")
+}
+
+/// `3.13.15t` or `3.13.15 (GIL)`.
+fn short(interpreter: &Interpreter) -> String {
+    match interpreter.kind {
+        Kind::FreeThreaded => format!("{}t", interpreter.version),
+        Kind::Gil => format!("{} (GIL)", interpreter.version),
+    }
+}
+
+/// One round over `suite`: each server in turn serves each app while its
+/// routes are measured; each sample goes to its row's.
+fn measure_suite(
+    bench: &Bench<'_>,
+    suite: &Suite<'_>,
+    rows: &[Row],
+    samples: &mut [Vec<Sample>],
+) -> Result<()> {
+    for (a, app) in suite.apps.iter().enumerate() {
+        for (s, server) in suite.servers.iter().enumerate() {
+            let log = bench.out.join(format!("{}-{s}.log", app.name));
+            let running = start(server, app, &bench.apps_dir, &log)?;
+            let measured: Result<()> = app.routes.iter().try_for_each(|route| {
+                let sample = measure(&bench.load, &running, route, bench.options)?;
+                eprintln!(
+                    "  {:<7} {:<19} {:<52} {:>9.0} req/s  p99 {:>7.2} ms  {:>6.0} µs CPU/req",
+                    app.name,
+                    route,
+                    server.label,
+                    sample.rps,
+                    sample.p99_us / 1e3,
+                    sample.cpu_us_per_request
+                );
+                let row = rows
+                    .iter()
+                    .position(|&row| row == (a, s, *route))
+                    .expect("every measurement has a row");
+                samples[row].push(sample);
+                Ok(())
+            });
+            stop(running);
+            measured?;
         }
     }
+    Ok(())
+}
 
-    let medians: Vec<Sample> = samples.iter().map(|s| median(s)).collect();
+/// The Markdown table of `suite` (the `medians` of its `rows`) and its
+/// ratios.
+fn table(
+    suite: &Suite<'_>,
+    rows: &[Row],
+    medians: &[Sample],
+    options: &Options,
+    elapsed: Duration,
+) -> String {
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "\nwsgi-server vs gunicorn and Granian: {} keep-alive connections, {} s per route, medians of {} round(s); \
+        "\n{}: {} keep-alive connections, {} s per route, medians of {} round(s); \
          loopback, {} CPU(s) shared with the load generator ({:.0} s in all)\n",
+        suite.title,
         options.connections,
         options.duration,
         options.rounds,
         util::cpus(),
-        started.elapsed().as_secs_f64()
+        elapsed.as_secs_f64()
     );
     let _ = writeln!(
         table,
         "| app | route | server | req/s | p50 ms | p99 ms | server CPU µs/req |\n\
          |---|---|---|---:|---:|---:|---:|"
     );
-    for (&(a, s, route), sample) in rows.iter().zip(&medians) {
+    for (&(a, s, route), sample) in rows.iter().zip(medians) {
         let errors = if sample.errors > 0 {
             format!(" ({} errors)", sample.errors)
         } else {
@@ -311,9 +575,9 @@ fn run(options: &Options) -> Result<()> {
         let _ = writeln!(
             table,
             "| {} | `{}` | {} | {:.0}{errors} | {:.2} | {:.2} | {:.0} |",
-            apps[a].name,
+            suite.apps[a].name,
             route,
-            servers[s].label,
+            suite.servers[s].label,
             sample.rps,
             sample.p50_us / 1e3,
             sample.p99_us / 1e3,
@@ -321,75 +585,35 @@ fn run(options: &Options) -> Result<()> {
         );
     }
     let _ = writeln!(table);
-    for (a, app) in apps.iter().enumerate() {
+    for (a, app) in suite.apps.iter().enumerate() {
         for route in app.routes {
             let rps = |s: usize| {
                 rows.iter()
-                    .position(|&(ra, rs, rr)| (ra, rs, rr) == (a, s, *route))
+                    .position(|&row| row == (a, s, *route))
                     .map_or(0.0, |row| medians[row].rps)
             };
-            let ratio = |x: f64, y: f64| if y > 0.0 { x / y } else { 0.0 };
-            let _ = writeln!(
-                table,
-                "{} `{route}`: free-threaded 2 workers / 1 worker = {:.2}x; \
-                 free-threaded 2 workers / gunicorn = {:.2}x; \
-                 free-threaded 1 worker / Granian 1 thread = {:.2}x; \
-                 free-threaded 2 workers / Granian 2 threads = {:.2}x; \
-                 GIL 2 workers / 1 worker = {:.2}x",
-                app.name,
-                ratio(rps(1), rps(0)),
-                ratio(rps(1), rps(4)),
-                ratio(rps(0), rps(5)),
-                ratio(rps(1), rps(6)),
-                ratio(rps(3), rps(2)),
-            );
+            let ratios: Vec<String> = suite
+                .ratios
+                .iter()
+                .map(|&(what, x, y)| format!("{what} = {:.2}x", ratio(rps(x), rps(y))))
+                .collect();
+            let _ = writeln!(table, "{} `{route}`: {}", app.name, ratios.join("; "));
         }
     }
-    println!("{table}");
-    util::write(&out.join("table.md"), &table)?;
-    eprintln!(
-        "bench-server: table saved to {}",
-        out.join("table.md").display()
-    );
-    Ok(())
+    table
 }
 
-fn pyo3_ft_server(interpreter: &Interpreter, binary: PathBuf, workers: usize) -> Server<'_> {
-    let plural = if workers == 1 { "worker" } else { "workers" };
-    Server {
-        label: format!("wsgi-server {workers} {plural}, {}", short(interpreter)),
-        interpreter,
-        kind: ServerKind::Pyo3Ft { binary, workers },
+/// `x / y`, 0 when `y` is.
+fn ratio(x: f64, y: f64) -> f64 {
+    if y > 0.0 {
+        x / y
+    } else {
+        0.0
     }
 }
 
-/// `3.13.15t` or `3.13.15 (GIL)`.
-fn granian_server<'a>(interpreter: &'a Interpreter, venv: &Venv, threads: usize) -> Server<'a> {
-    let plural = if threads == 1 { "thread" } else { "threads" };
-    Server {
-        label: format!(
-            "Granian {} wsgi, {threads} blocking {plural}, {}",
-            GRANIAN.trim_start_matches("granian=="),
-            short(interpreter)
-        ),
-        interpreter,
-        kind: ServerKind::Granian {
-            venv: venv.dir.clone(),
-            threads,
-        },
-    }
-}
-
-fn short(interpreter: &Interpreter) -> String {
-    match interpreter.kind {
-        crate::interpreters::Kind::FreeThreaded => format!("{}t", interpreter.version),
-        crate::interpreters::Kind::Gil => format!("{} (GIL)", interpreter.version),
-    }
-}
-
-/// Installs `packages` into `venv` unless they import already.
 /// Installs the `(module, requirement)` packages whose module does not
-/// import.
+/// import, into `venv`.
 fn ensure_packages(
     interpreter: &Interpreter,
     venv: &Venv,
@@ -438,56 +662,76 @@ fn free_port() -> Result<u16> {
         .map_err(|e| format!("cannot find a free loopback port: {e}"))
 }
 
-fn start(
-    server: &Server<'_>,
-    spec: &str,
-    apps_dir: &Path,
-    venv: Option<&Path>,
-    log: &Path,
-) -> Result<Running> {
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, free_port()?));
+/// The command that makes `server` serve `app` on `addr`.
+fn server_command(server: &Server<'_>, app: &App, apps_dir: &Path, addr: SocketAddr) -> Command {
+    // The Python servers: `python -m MODULE [options] APP`.
+    let python = |module: &str, options: &[&str]| {
+        let mut cmd = Command::new(server.venv.join("bin").join("python"));
+        cmd.args(["-m", module]).args(options);
+        cmd.args(["--log-level", "warning"]);
+        cmd
+    };
+    let host_port = |cmd: &mut Command| {
+        cmd.arg("--host")
+            .arg(addr.ip().to_string())
+            .arg("--port")
+            .arg(addr.port().to_string());
+    };
     let mut cmd = match &server.kind {
         ServerKind::Pyo3Ft { binary, workers } => {
             let mut cmd = Command::new(binary);
-            cmd.arg("--app")
-                .arg(spec)
+            cmd.args(["--interface", app.interface.name()])
                 .arg("--pythonpath")
                 .arg(apps_dir)
                 .arg("--workers")
                 .arg(workers.to_string())
                 .arg("--bind")
                 .arg(addr.to_string());
-            if let Some(venv) = venv {
-                cmd.arg("--venv").arg(venv);
+            if app.needs_venv {
+                cmd.arg("--venv").arg(&server.venv);
             }
+            cmd.arg("--app");
             cmd
         }
-        ServerKind::Gunicorn { venv } => {
-            let mut cmd = Command::new(venv.join("bin").join("python"));
-            cmd.args(["-m", "gunicorn", "--worker-class", "gthread"])
-                .args(["--workers", "1", "--threads", "2"])
-                .args(["--log-level", "warning", "--bind"])
+        ServerKind::Gunicorn => {
+            let mut cmd = python(
+                "gunicorn",
+                &["--worker-class=gthread", "--workers=1", "--threads=2"],
+            );
+            cmd.arg("--bind")
                 .arg(addr.to_string())
                 .arg("--pythonpath")
-                .arg(apps_dir)
-                .arg(spec);
+                .arg(apps_dir);
             cmd
         }
-        ServerKind::Granian { venv, threads } => {
-            let mut cmd = Command::new(venv.join("bin").join("python"));
-            cmd.args(["-m", "granian", "--interface", "wsgi"])
-                .args(["--workers", "1", "--blocking-threads"])
-                .arg(threads.to_string())
-                .args(["--log-level", "warning", "--host"])
-                .arg(addr.ip().to_string())
-                .arg("--port")
-                .arg(addr.port().to_string())
-                .arg("--working-dir")
-                .arg(apps_dir)
-                .arg(spec);
+        ServerKind::Uvicorn => {
+            let mut cmd = python(
+                "uvicorn",
+                &["--loop=asyncio", "--http=h11", "--no-access-log"],
+            );
+            cmd.arg("--app-dir").arg(apps_dir);
+            host_port(&mut cmd);
+            cmd
+        }
+        ServerKind::Granian { blocking_threads } => {
+            let interface = format!("--interface={}", app.interface.name());
+            let mut cmd = python("granian", &[&interface, "--workers=1"]);
+            match blocking_threads {
+                Some(threads) => cmd.arg(format!("--blocking-threads={threads}")),
+                None => cmd.arg("--loop=asyncio"),
+            };
+            cmd.arg("--working-dir").arg(apps_dir);
+            host_port(&mut cmd);
             cmd
         }
     };
+    cmd.arg(app.spec);
+    cmd
+}
+
+fn start(server: &Server<'_>, app: &App, apps_dir: &Path, log: &Path) -> Result<Running> {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, free_port()?));
+    let mut cmd = server_command(server, app, apps_dir, addr);
     server.interpreter.library_env(&mut cmd);
     let file = File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
     let child = cmd
@@ -504,10 +748,9 @@ fn start(
         addr,
         log: log.to_path_buf(),
     };
-    // Ready when it accepts a connection.
     let deadline = Instant::now() + START_LIMIT;
     loop {
-        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+        if answers(addr) {
             return Ok(running);
         }
         if let Ok(Some(status)) = running.child.try_wait() {
@@ -527,6 +770,24 @@ fn start(
         }
         thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Whether the server on `addr` answers an HTTP request, whatever the
+/// status. Accepting a connection is not enough: a server may listen before
+/// its application is imported (wsgi-server binds first, then starts
+/// Python), and importing FastAPI takes seconds on a busy machine.
+fn answers(addr: SocketAddr) -> bool {
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else {
+        return false;
+    };
+    let mut first = [0u8; 1];
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .is_ok()
+        && stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+            .is_ok()
+        && matches!(stream.read(&mut first), Ok(1))
 }
 
 /// SIGTERM, then SIGKILL if it has not exited within [`STOP_LIMIT`].
@@ -674,6 +935,9 @@ mod tests {
             (custom.rounds, custom.duration, custom.connections),
             (5, 2.5, 64)
         );
+        let asgi = parse(&args("--interface asgi")).unwrap().unwrap();
+        assert_eq!(asgi.interfaces, [Interface::Asgi]);
+        assert!(parse(&args("--interface rsgi")).is_err());
         assert_eq!(parse(&args("--help")), Ok(None));
         assert!(parse(&args("--rounds 0")).is_err());
         assert!(parse(&args("--duration 1000")).is_err());
@@ -712,5 +976,142 @@ mod tests {
         let middle = median(&[sample(3.0), sample(1.0), sample(2.0)]);
         assert_eq!((middle.rps, middle.cpu_us_per_request), (2.0, 2.0));
         assert_eq!(median(&[]).rps, 0.0);
+    }
+
+    fn interpreter() -> Interpreter {
+        Interpreter {
+            python: PathBuf::from("/py/bin/python3.13t"),
+            version: "3.13.15".to_string(),
+            kind: Kind::FreeThreaded,
+            libdir: PathBuf::from("/py/lib"),
+            include: PathBuf::from("/py/include"),
+        }
+    }
+
+    const FASTAPI: App = App {
+        name: "fastapi",
+        spec: "asgi_bench:app",
+        interface: Interface::Asgi,
+        needs_venv: true,
+        routes: &["/hello", "/bench"],
+    };
+
+    fn server(interpreter: &Interpreter, kind: ServerKind) -> Server<'_> {
+        Server {
+            label: "a server".to_string(),
+            interpreter,
+            venv: PathBuf::from("/venv"),
+            kind,
+        }
+    }
+
+    /// The command line, program first.
+    fn line(server: &Server<'_>) -> String {
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 8000));
+        let cmd = server_command(server, &FASTAPI, Path::new("/apps"), addr);
+        std::iter::once(cmd.get_program())
+            .chain(cmd.get_args())
+            .map(|arg| arg.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn commands_serve_the_app_on_the_address() {
+        let python = interpreter();
+        let ours = ServerKind::Pyo3Ft {
+            binary: PathBuf::from("/bin/wsgi-server"),
+            workers: 2,
+        };
+        assert_eq!(
+            line(&server(&python, ours)),
+            "/bin/wsgi-server --interface asgi --pythonpath /apps --workers 2 \
+             --bind 127.0.0.1:8000 --venv /venv --app asgi_bench:app"
+        );
+        assert_eq!(
+            line(&server(&python, ServerKind::Uvicorn)),
+            "/venv/bin/python -m uvicorn --loop=asyncio --http=h11 --no-access-log \
+             --log-level warning --app-dir /apps --host 127.0.0.1 --port 8000 asgi_bench:app"
+        );
+        let granian = ServerKind::Granian {
+            blocking_threads: None,
+        };
+        assert_eq!(
+            line(&server(&python, granian)),
+            "/venv/bin/python -m granian --interface=asgi --workers=1 --log-level warning \
+             --loop=asyncio --working-dir /apps --host 127.0.0.1 --port 8000 asgi_bench:app"
+        );
+    }
+
+    #[test]
+    fn tables_have_a_row_per_measurement_and_the_ratios() {
+        let python = interpreter();
+        let suite = Suite {
+            title: "a title".to_string(),
+            servers: vec![
+                server(&python, ServerKind::Uvicorn),
+                server(&python, ServerKind::Gunicorn),
+            ],
+            apps: vec![FASTAPI],
+            ratios: &[("first / second", 0, 1)],
+        };
+        let rows = suite.rows();
+        assert_eq!(
+            rows,
+            [
+                (0, 0, "/hello"),
+                (0, 0, "/bench"),
+                (0, 1, "/hello"),
+                (0, 1, "/bench")
+            ]
+        );
+        let sample = |rps| Sample {
+            rps,
+            p50_us: 1000.0,
+            p99_us: 2000.0,
+            errors: 0,
+            cpu_us_per_request: 50.0,
+        };
+        let medians = [sample(300.0), sample(100.0), sample(100.0), sample(0.0)];
+        let text = table(
+            &suite,
+            &rows,
+            &medians,
+            &Options::default(),
+            Duration::from_secs(1),
+        );
+        assert!(
+            text.contains("\na title: 32 keep-alive connections"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| fastapi | `/hello` | a server | 300 | 1.00 | 2.00 | 50 |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("fastapi `/hello`: first / second = 3.00x\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("fastapi `/bench`: first / second = 0.00x\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn ready_means_answering_not_listening() {
+        // Listening, the application still loading: connections wait.
+        let loading = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        assert!(!answers(loading.local_addr().unwrap()));
+        let serving = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let addr = serving.local_addr().unwrap();
+        let server = thread::spawn(move || {
+            let (mut stream, _) = serving.accept().unwrap();
+            let mut request = [0u8; 64];
+            let _ = stream.read(&mut request).unwrap();
+            stream.write_all(b"HTTP/1.1 404 Not Found\r\n\r\n").unwrap();
+        });
+        assert!(answers(addr));
+        server.join().unwrap();
     }
 }
