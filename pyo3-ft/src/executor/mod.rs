@@ -17,7 +17,6 @@
 //!
 //! ```
 //! use pyo3_ft::executor::{ExecError, Executor, ShutdownMode};
-//! use pyo3_ft::prelude::*;
 //! use pyo3_ft::types::PyString;
 //!
 //! let executor = Executor::builder().workers(2).queue_capacity(64).build()?;
