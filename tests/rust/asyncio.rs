@@ -497,3 +497,68 @@ fn a_pool_dropped_by_its_own_worker_does_not_wait_for_itself() {
         .expect("dropping the pool from its own worker hung");
     assert!(holder.lock().unwrap().is_none());
 }
+
+#[test]
+fn run_makes_the_coroutine_on_the_loop_and_dropping_cancels_it() {
+    let loops = EventLoops::new(2).unwrap();
+    let g = Python::attach(|py| {
+        namespace(
+            py,
+            "import asyncio, threading\n\
+             made_on = []\ncancelled = threading.Event()\n\
+             async def forever():\n    try:\n        await asyncio.sleep(3600)\n    except asyncio.CancelledError:\n        cancelled.set()\n        raise\n\
+             def make():\n    made_on.append(threading.get_ident())\n    return forever()\n",
+            &[],
+        )
+        .unbind()
+    });
+    let make = Python::attach(|py| g.bind(py).get_item("make").unwrap().unwrap().unbind());
+    let rt = runtime();
+    // From a tokio task, which never attaches for it.
+    rt.block_on(async move {
+        let future = loops.run::<(), _>(move |py| make.bind(py).call0());
+        let timed_out = tokio::time::timeout(Duration::from_millis(200), future).await;
+        assert!(timed_out.is_err(), "an hour-long sleep finished");
+        drop(loops);
+    });
+    Python::attach(|py| {
+        let g = g.bind(py);
+        let cancelled = g.get_item("cancelled").unwrap().unwrap();
+        assert!(cancelled
+            .call_method1("wait", (10.0,))
+            .unwrap()
+            .is_truthy()
+            .unwrap());
+        let made_on: Vec<u64> = g.get_item("made_on").unwrap().unwrap().extract().unwrap();
+        let main: u64 = py
+            .import("threading")
+            .unwrap()
+            .call_method0("get_ident")
+            .unwrap()
+            .extract()
+            .unwrap();
+        assert_eq!(made_on.len(), 1);
+        assert_ne!(made_on[0], main, "the coroutine was made off the loop");
+    });
+}
+
+#[test]
+fn run_extracts_the_result_on_the_loop() {
+    let loops = EventLoops::new(1).unwrap();
+    let total: i64 = pyo3_ft::executor::block_on(
+        loops.run(|py| py.eval("__import__('asyncio').sleep(0, 40 + 2)", None, None)),
+    )
+    .unwrap();
+    assert_eq!(total, 42);
+    let wrong = pyo3_ft::executor::block_on(
+        loops.run::<String, _>(|py| py.eval("__import__('asyncio').sleep(0, 1)", None, None)),
+    )
+    .unwrap_err();
+    Python::attach(|py| assert!(wrong.is_instance_of::<pyo3_ft::exceptions::PyTypeError>(py)));
+    let not_awaitable =
+        pyo3_ft::executor::block_on(loops.run::<(), _>(|py| py.eval("1", None, None))).unwrap_err();
+    assert!(
+        not_awaitable.to_string().contains("can't be awaited"),
+        "{not_awaitable}"
+    );
+}

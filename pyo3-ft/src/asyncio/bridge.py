@@ -47,6 +47,14 @@ async def deferred(start):
     return await start()
 
 
+def start_here(loop, awaitable, done):
+    """Starts `awaitable` on `loop`, which runs on this thread (from a job
+    of its inbox), in the current context."""
+    bridge = Bridge(loop)
+    bridge.start(awaitable, done)
+    return bridge
+
+
 def submit(loop, awaitable, done):
     """Starts `awaitable` on `loop` in a copy of the caller's context."""
     bridge = Bridge(loop)

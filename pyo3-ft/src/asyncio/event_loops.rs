@@ -12,14 +12,22 @@ use pyo3_ft_runtime::thread_state;
 
 use super::bridge;
 use super::from_python::{self, PyFuture};
+use super::inbox::Inbox;
+use crate::conversion::FromPyObject;
 use crate::err::PyResult;
 use crate::instance::{Bound, Py};
 use crate::python::Python;
 use crate::types::{PyAny, PyCFunction};
 
 thread_local! {
-    /// The loop this thread runs, if it is a worker of some [`EventLoops`].
-    static THIS_LOOP: RefCell<Option<Py<PyAny>>> = const { RefCell::new(None) };
+    /// The worker this thread is, if it is one of some [`EventLoops`].
+    static THIS_WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
+}
+
+/// One loop and the inbox its thread runs jobs from.
+struct Worker {
+    event_loop: Py<PyAny>,
+    inbox: Arc<Inbox>,
 }
 
 /// Configures an [`EventLoops`] before it starts.
@@ -65,16 +73,23 @@ impl Builder {
                 .collect::<PyResult<Vec<_>>>()
         })
         .map_err(io::Error::other)?;
+        let inboxes = (0..self.workers)
+            .map(|_| Inbox::new().map(Arc::new))
+            .collect::<io::Result<Vec<_>>>()?;
         let inner = Arc::new(Inner {
             loops,
+            inboxes,
             next: AtomicUsize::new(0),
             threads: Mutex::new(Vec::new()),
         });
         for (index, event_loop) in inner.loops.iter().enumerate() {
-            let event_loop = Python::attach(|py| event_loop.clone_ref(py));
+            let worker = Worker {
+                event_loop: Python::attach(|py| event_loop.clone_ref(py)),
+                inbox: Arc::clone(&inner.inboxes[index]),
+            };
             let thread = std::thread::Builder::new()
                 .name(format!("{}-{index}", self.thread_name))
-                .spawn(move || run_loop(event_loop));
+                .spawn(move || run_loop(worker));
             match thread {
                 Ok(handle) => crate::executor::lock_detached(&inner.threads).push(handle),
                 Err(err) => {
@@ -116,6 +131,8 @@ pub struct EventLoops {
 
 struct Inner {
     loops: Vec<Py<PyAny>>,
+    /// One per loop, in the same order.
+    inboxes: Vec<Arc<Inbox>>,
     next: AtomicUsize,
     threads: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -166,31 +183,71 @@ impl EventLoops {
     /// `TypeError` if `awaitable` is not awaitable; `RuntimeError` if the
     /// loop is closed.
     pub fn into_future(&self, awaitable: &Bound<'_, PyAny>) -> PyResult<PyFuture> {
-        let own = current_loop(awaitable.py()).filter(|current| {
-            self.inner
-                .loops
-                .iter()
-                .any(|event_loop| event_loop.as_ptr() == current.as_ptr())
-        });
-        let event_loop = match own {
-            Some(event_loop) => event_loop,
-            None => self.next_loop(awaitable.py()),
+        let py = awaitable.py();
+        let event_loop = match self.own_index() {
+            Some(index) => self.inner.loops[index].bind(py).clone(),
+            None => self.inner.loops[self.next_index()].bind(py).clone(),
         };
         from_python::submit(&event_loop, awaitable)
     }
 
-    fn next_loop<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
-        let index = self.inner.next.fetch_add(1, Ordering::Relaxed) % self.inner.loops.len();
-        self.inner.loops[index].bind(py).clone()
+    /// Runs `make` on one of the pool's loops, on its thread, and the
+    /// awaitable it returns as a task there; returns a Rust future of the
+    /// task's result, extracted as `T` on that thread. The calling thread
+    /// does not attach: a server's I/O threads hand requests to the loops
+    /// this way, and every object of a request is made, used and freed by
+    /// the loop's thread.
+    ///
+    /// ```
+    /// use pyo3_ft::asyncio::EventLoops;
+    ///
+    /// let loops = EventLoops::new(2)?;
+    /// let length = loops.run::<usize, _>(|py| py.eval("__import__('asyncio').sleep(0, 'four')", None, None));
+    /// // Any thread, attached or not, may wait for it.
+    /// let text: String = pyo3_ft::executor::block_on(loops.run(|py| {
+    ///     py.eval("__import__('asyncio').sleep(0, 'ok')", None, None)
+    /// }))?;
+    /// assert_eq!(text, "ok");
+    /// assert!(pyo3_ft::executor::block_on(length).is_err()); // 'four' is no usize
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn run<T, M>(&self, make: M) -> PyFuture<T>
+    where
+        T: for<'a, 'py> FromPyObject<'a, 'py> + Send + 'static,
+        M: FnOnce(Python<'_>) -> PyResult<Bound<'_, PyAny>> + Send + 'static,
+    {
+        let index = self.own_index().unwrap_or_else(|| self.next_index());
+        from_python::spawn(&self.inner.inboxes[index], make)
+    }
+
+    /// The next loop, in turn.
+    fn next_index(&self) -> usize {
+        self.inner.next.fetch_add(1, Ordering::Relaxed) % self.inner.loops.len()
+    }
+
+    /// This thread's loop, if this thread is one of the pool's workers.
+    fn own_index(&self) -> Option<usize> {
+        THIS_WORKER.with(|worker| {
+            let worker = worker.borrow();
+            let inbox = &worker.as_ref()?.inbox;
+            self.inner
+                .inboxes
+                .iter()
+                .position(|own| Arc::ptr_eq(own, inbox))
+        })
     }
 }
 
-/// The loop that a worker of some pool runs, on that worker.
-pub(super) fn current_loop(py: Python<'_>) -> Option<Bound<'_, PyAny>> {
-    THIS_LOOP.with(|slot| {
-        slot.borrow()
-            .as_ref()
-            .map(|event_loop| event_loop.bind(py).clone())
+/// The loop that a worker of some pool runs, and its inbox, on that
+/// worker.
+pub(super) fn current_worker(py: Python<'_>) -> Option<(Bound<'_, PyAny>, Arc<Inbox>)> {
+    THIS_WORKER.with(|worker| {
+        let worker = worker.borrow();
+        let worker = worker.as_ref()?;
+        Some((
+            worker.event_loop.bind(py).clone(),
+            Arc::clone(&worker.inbox),
+        ))
     })
 }
 
@@ -215,15 +272,13 @@ impl Inner {
         if threads.is_empty() {
             return;
         }
-        let _ = Python::try_attach(|py| {
-            for event_loop in &self.loops {
-                let event_loop = event_loop.bind(py);
-                if let Ok(stop) = event_loop.getattr("stop") {
-                    // A closed loop refuses; its thread is ending already.
-                    let _ = event_loop.call_method1("call_soon_threadsafe", (stop,));
+        for inbox in &self.inboxes {
+            inbox.push(Box::new(|py| {
+                if let Some((event_loop, _)) = current_worker(py) {
+                    let _ = event_loop.call_method0("stop");
                 }
-            }
-        });
+            }));
+        }
         join_detached(threads);
     }
 }
@@ -249,18 +304,28 @@ fn join_detached(threads: Vec<JoinHandle<()>>) {
     }
 }
 
-/// A worker: runs its loop until stopped, then winds it down.
-fn run_loop(event_loop: Py<PyAny>) {
+/// A worker: runs its loop, with its inbox watched, until stopped; then
+/// winds it down.
+fn run_loop(worker: Worker) {
     let outcome = Python::try_attach(|py| -> PyResult<()> {
-        let event_loop = event_loop.bind(py);
+        let event_loop = worker.event_loop.bind(py).clone();
+        let inbox = Arc::clone(&worker.inbox);
         py.import("asyncio")?
-            .call_method1("set_event_loop", (event_loop,))?;
-        THIS_LOOP.with(|slot| *slot.borrow_mut() = Some(event_loop.clone().unbind()));
+            .call_method1("set_event_loop", (&event_loop,))?;
+        THIS_WORKER.with(|slot| *slot.borrow_mut() = Some(worker));
+        let jobs = Arc::clone(&inbox);
+        let reader = PyCFunction::new_closure(py, Some(c"pyo3_ft_inbox"), None, move |args, _| {
+            jobs.run(args.py());
+        })?;
+        event_loop.call_method1("add_reader", (inbox.watched_fd(), reader))?;
         let ran = event_loop.call_method0("run_forever");
-        let finished = bridge::helper(py, "finish")?.call1((event_loop,));
-        if let Some(old) = THIS_LOOP.with(|slot| slot.borrow_mut().take()) {
-            drop(old);
-        }
+        let _ = event_loop.call_method1("remove_reader", (inbox.watched_fd(),));
+        let finished = bridge::helper(py, "finish")?.call1((&event_loop,));
+        // Jobs that came too late (wake-ups of finished tasks) are dropped
+        // here, attached.
+        inbox.discard();
+        let worker = THIS_WORKER.with(|slot| slot.borrow_mut().take());
+        drop(worker);
         ran.and(finished).map(drop)
     });
     if let Ok(Err(err)) = outcome {

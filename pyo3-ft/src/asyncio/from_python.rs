@@ -3,12 +3,15 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use parking_lot::Mutex;
 
 use super::bridge;
 use super::event_loops::{self, EventLoops};
+use super::inbox::Inbox;
+use crate::conversion::FromPyObject;
 use crate::err::{PyErr, PyResult};
 use crate::exceptions::{PyRuntimeError, PyTypeError};
 use crate::executor::oneshot;
@@ -19,6 +22,8 @@ use crate::types::{PyAny, PyCFunction};
 
 /// The result of a Python awaitable, as a Rust future: `Send`, usable from
 /// any async runtime, resolved when the awaitable's task ends on its loop.
+/// `T` is what the result is extracted as, on the loop's thread
+/// (`Py<PyAny>` by default; `()` when only completion matters).
 ///
 /// - A Python exception comes back as `Err`; a task cancelled on the Python
 ///   side comes back as `Err(asyncio.CancelledError())`.
@@ -28,28 +33,42 @@ use crate::types::{PyAny, PyCFunction};
 /// - If the loop stops before the task ends, the future resolves to a
 ///   `RuntimeError`.
 #[must_use = "dropping the future cancels its task"]
-pub struct PyFuture {
-    result: oneshot::Receiver<Py<PyAny>>,
-    /// `bridge.Bridge` of the task, to cancel it; `None` once resolved.
-    bridge: Option<Py<PyAny>>,
+pub struct PyFuture<T = Py<PyAny>> {
+    result: oneshot::Receiver<T>,
+    /// How to cancel the task; `None` once resolved.
+    cancel: Option<Cancel>,
 }
 
-impl std::fmt::Debug for PyFuture {
+/// How a [`PyFuture`] cancels its task when dropped.
+enum Cancel {
+    /// Through the `bridge.Bridge`, from any thread (attaching).
+    Bridge(Py<PyAny>),
+    /// Through a job on the loop's own thread (no attaching).
+    Inbox(Arc<Inbox>, Arc<Mutex<Slot>>),
+}
+
+/// The task's bridge once started, kept on the loop's thread's side.
+#[derive(Default)]
+struct Slot {
+    bridge: Option<Py<PyAny>>,
+    cancelled: bool,
+}
+
+impl<T> std::fmt::Debug for PyFuture<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PyFuture")
-            .field("resolved", &self.bridge.is_none())
+            .field("resolved", &self.cancel.is_none())
             .finish()
     }
 }
 
-impl Future for PyFuture {
-    type Output = PyResult<Py<PyAny>>;
+impl<T> Future for PyFuture<T> {
+    type Output = PyResult<T>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let outcome = std::task::ready!(self.result.poll(cx));
-        // Resolved: nothing to cancel any more. The bridge is dropped here,
-        // which may attach briefly.
-        self.bridge = None;
+        // Resolved: nothing to cancel any more.
+        self.cancel = None;
         Poll::Ready(outcome.map_err(|err| match err {
             ExecError::Python(err) => err,
             _ => PyRuntimeError::new_err("the event loop stopped before the awaitable finished"),
@@ -57,13 +76,25 @@ impl Future for PyFuture {
     }
 }
 
-impl Drop for PyFuture {
+impl<T> Drop for PyFuture<T> {
     fn drop(&mut self) {
-        if let Some(bridge) = self.bridge.take() {
-            // Finalizing: the loops are gone, and so is the task.
-            let _ = Python::try_attach(|py| {
-                let _ = bridge.bind(py).call_method0("cancel");
-            });
+        match self.cancel.take() {
+            None => {}
+            Some(Cancel::Inbox(inbox, slot)) => {
+                slot.lock().cancelled = true;
+                inbox.push(Box::new(move |py| {
+                    let bridge = slot.lock().bridge.take();
+                    if let Some(bridge) = bridge {
+                        let _ = bridge.bind(py).call_method0("_cancel");
+                    }
+                }));
+            }
+            Some(Cancel::Bridge(bridge)) => {
+                // Finalizing: the loops are gone, and so is the task.
+                let _ = Python::try_attach(|py| {
+                    let _ = bridge.bind(py).call_method0("cancel");
+                });
+            }
         }
     }
 }
@@ -95,7 +126,7 @@ impl Drop for PyFuture {
 /// `TypeError` if `awaitable` is not awaitable; `RuntimeError` if the loop
 /// is closed; an `io::Error` starting the global pool, as `RuntimeError`.
 pub fn into_future(awaitable: &Bound<'_, PyAny>) -> PyResult<PyFuture> {
-    if let Some(event_loop) = event_loops::current_loop(awaitable.py()) {
+    if let Some((event_loop, _)) = event_loops::current_worker(awaitable.py()) {
         return submit(&event_loop, awaitable);
     }
     EventLoops::global()
@@ -103,7 +134,8 @@ pub fn into_future(awaitable: &Bound<'_, PyAny>) -> PyResult<PyFuture> {
         .into_future(awaitable)
 }
 
-/// Schedules `awaitable` on `event_loop` through `bridge.submit`.
+/// Schedules `awaitable` on `event_loop` through `bridge.submit`, from a
+/// thread that is attached.
 pub(super) fn submit(
     event_loop: &Bound<'_, PyAny>,
     awaitable: &Bound<'_, PyAny>,
@@ -111,18 +143,85 @@ pub(super) fn submit(
     let py = awaitable.py();
     check_awaitable(awaitable)?;
     let (sender, result) = oneshot::channel();
-    let sender = Mutex::new(Some(sender));
-    let done = PyCFunction::new_closure(py, Some(c"pyo3_ft_done"), None, move |args, _| {
-        let outcome = task_outcome(&args.get_item(0)?);
-        if let Some(sender) = sender.lock().take() {
-            sender.send(outcome.map_err(ExecError::Python));
-        }
-        Ok::<_, PyErr>(())
-    })?;
+    let done = done_callback(py, Arc::new(Mutex::new(Some(sender))), None)?;
     let bridge = bridge::helper(py, "submit")?.call1((event_loop, awaitable, done))?;
     Ok(PyFuture {
         result,
-        bridge: Some(bridge.unbind()),
+        cancel: Some(Cancel::Bridge(bridge.unbind())),
+    })
+}
+
+/// Hands `make` to the loop of `inbox`: there, on the loop's thread, it
+/// makes the awaitable (a coroutine of the application, say), which then
+/// runs as a task. Nothing attaches on the calling thread.
+pub(super) fn spawn<T, M>(inbox: &Arc<Inbox>, make: M) -> PyFuture<T>
+where
+    T: for<'a, 'py> FromPyObject<'a, 'py> + Send + 'static,
+    M: FnOnce(Python<'_>) -> PyResult<Bound<'_, PyAny>> + Send + 'static,
+{
+    let (sender, result) = oneshot::channel();
+    let sender = Arc::new(Mutex::new(Some(sender)));
+    let slot = Arc::new(Mutex::new(Slot::default()));
+    let job_slot = Arc::clone(&slot);
+    inbox.push(Box::new(move |py| {
+        if job_slot.lock().cancelled {
+            return; // the sender drops: the future reads as cancelled
+        }
+        match start_here(py, make, &sender, &job_slot) {
+            Ok(bridge) => job_slot.lock().bridge = Some(bridge.unbind()),
+            Err(err) => complete(&sender, Err(ExecError::Python(err))),
+        }
+    }));
+    PyFuture {
+        result,
+        cancel: Some(Cancel::Inbox(Arc::clone(inbox), slot)),
+    }
+}
+
+/// On the loop's thread: makes the awaitable and starts its task.
+fn start_here<'py, T, M>(
+    py: Python<'py>,
+    make: M,
+    sender: &Arc<Mutex<Option<oneshot::Sender<T>>>>,
+    slot: &Arc<Mutex<Slot>>,
+) -> PyResult<Bound<'py, PyAny>>
+where
+    T: for<'a, 'p> FromPyObject<'a, 'p> + Send + 'static,
+    M: FnOnce(Python<'_>) -> PyResult<Bound<'_, PyAny>>,
+{
+    let awaitable = make(py)?;
+    check_awaitable(&awaitable)?;
+    let (event_loop, _) = event_loops::current_worker(py)
+        .ok_or_else(|| PyRuntimeError::new_err("an inbox job ran off its loop"))?;
+    let done = done_callback(py, Arc::clone(sender), Some(Arc::clone(slot)))?;
+    bridge::helper(py, "start_here")?.call1((event_loop, awaitable, done))
+}
+
+type Sender<T> = Arc<Mutex<Option<oneshot::Sender<T>>>>;
+
+/// Delivers the outcome, once.
+fn complete<T>(sender: &Sender<T>, outcome: Result<T, ExecError>) {
+    if let Some(sender) = sender.lock().take() {
+        sender.send(outcome);
+    }
+}
+
+/// The task's done callback: extracts the result as `T` on the loop's
+/// thread and delivers it; drops the bridge there too.
+fn done_callback<'py, T>(
+    py: Python<'py>,
+    sender: Sender<T>,
+    slot: Option<Arc<Mutex<Slot>>>,
+) -> PyResult<Bound<'py, PyCFunction>>
+where
+    T: for<'a, 'p> FromPyObject<'a, 'p> + Send + 'static,
+{
+    PyCFunction::new_closure(py, Some(c"pyo3_ft_done"), None, move |args, _| {
+        let outcome = task_outcome::<T>(&args.get_item(0)?);
+        complete(&sender, outcome.map_err(ExecError::Python));
+        let bridge = slot.as_ref().and_then(|slot| slot.lock().bridge.take());
+        drop(bridge);
+        Ok::<_, PyErr>(())
     })
 }
 
@@ -142,9 +241,12 @@ fn check_awaitable(object: &Bound<'_, PyAny>) -> PyResult<()> {
     )))
 }
 
-/// A finished task's result, or its exception; `None` (the task never
-/// started) and a cancelled task give `CancelledError`.
-fn task_outcome(task: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+/// A finished task's result as `T`, or its exception; `None` (the task
+/// never started) and a cancelled task give `CancelledError`.
+fn task_outcome<T>(task: &Bound<'_, PyAny>) -> PyResult<T>
+where
+    T: for<'a, 'p> FromPyObject<'a, 'p>,
+{
     let py = task.py();
     if task.is_none() || task.call_method0("cancelled")?.is_truthy()? {
         return Err(bridge::cancelled_error(py));
@@ -153,5 +255,5 @@ fn task_outcome(task: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     if !exception.is_none() {
         return Err(PyErr::from_value(exception));
     }
-    Ok(task.call_method0("result")?.unbind())
+    task.call_method0("result")?.extract()
 }

@@ -28,6 +28,7 @@
 mod bridge;
 mod event_loops;
 mod from_python;
+mod inbox;
 mod to_python;
 
 pub use event_loops::{Builder, EventLoops};

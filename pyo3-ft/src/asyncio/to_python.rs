@@ -10,6 +10,9 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use parking_lot::Mutex;
 
+use pyo3_ft_runtime::ffi;
+
+use super::inbox::Inbox;
 use crate::conversion::IntoPyObject;
 use crate::err::{PyErr, PyResult};
 use crate::instance::{Bound, Py};
@@ -79,12 +82,18 @@ where
         let value = future.await?;
         Python::attach(|py| value.into_pyobject(py).map(Bound::unbind))
     });
+    // On a pool's own loop, wake-ups go through its inbox (no attaching
+    // on the waking thread); on any other loop, `call_soon_threadsafe`.
+    let inbox = super::event_loops::current_worker(py)
+        .filter(|(own, _)| own.as_ptr() == event_loop.as_ptr())
+        .map(|(_, inbox)| inbox);
     let task = Arc::new(RustTask {
         future: Mutex::new(Some(boxed)),
         scheduled: AtomicBool::new(false),
         awaitable: awaitable.clone().unbind(),
         event_loop: event_loop.unbind(),
         context: context.unbind(),
+        inbox,
     });
     awaitable.call_method1("add_done_callback", (drop_if_cancelled(py, &task)?,))?;
     // The first poll runs now: a future that is ready at once gives an
@@ -124,14 +133,30 @@ struct RustTask {
     awaitable: Py<PyAny>,
     event_loop: Py<PyAny>,
     context: Py<PyAny>,
+    /// The loop's inbox, when it is a pool's loop.
+    inbox: Option<Arc<Inbox>>,
 }
 
 impl RustTask {
     /// Queues a poll on the loop unless one is queued already.
-    fn schedule(self: &Arc<Self>, py: Python<'_>) -> PyResult<()> {
+    fn schedule(self: &Arc<Self>) {
         if self.scheduled.swap(true, Ordering::AcqRel) {
-            return Ok(());
+            return;
         }
+        match &self.inbox {
+            Some(inbox) => {
+                let task = Arc::clone(self);
+                inbox.push(Box::new(move |py| task.poll_in_context(py)));
+            }
+            // Finalizing, or the loop is closed: nobody is left to await it.
+            None => {
+                let _ = Python::try_attach(|py| self.schedule_threadsafe(py).map_err(drop));
+            }
+        }
+    }
+
+    /// Queues a poll with `call_soon_threadsafe`, in the task's context.
+    fn schedule_threadsafe(self: &Arc<Self>, py: Python<'_>) -> PyResult<()> {
         let task = Arc::clone(self);
         let poll = PyCFunction::new_closure(py, Some(c"pyo3_ft_poll"), None, move |args, _| {
             task.poll(args.py())
@@ -142,6 +167,22 @@ impl RustTask {
             .bind(py)
             .call_method("call_soon_threadsafe", (poll,), Some(&options))?;
         Ok(())
+    }
+
+    /// One poll from the inbox, in the task's context.
+    fn poll_in_context(self: &Arc<Self>, py: Python<'_>) {
+        let context = self.context.bind(py);
+        // SAFETY: `context` is a `contextvars.Context`, alive while borrowed.
+        if unsafe { ffi::PyContext_Enter(context.as_ptr()) } < 0 {
+            PyErr::fetch(py).write_unraisable(py, None);
+            return;
+        }
+        let polled = self.poll(py);
+        // SAFETY: entered just above, on this thread.
+        unsafe { ffi::PyContext_Exit(context.as_ptr()) };
+        if let Err(err) = polled {
+            err.write_unraisable(py, None);
+        }
     }
 
     /// One poll, on the loop's thread.
@@ -180,15 +221,9 @@ impl Wake for RustTask {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        if self.scheduled.load(Ordering::Acquire) {
-            return;
+        if !self.scheduled.load(Ordering::Acquire) {
+            self.schedule();
         }
-        // Finalizing, or the loop is closed: nobody is left to await it.
-        let _ = Python::try_attach(|py| {
-            if let Err(err) = self.schedule(py) {
-                drop(err);
-            }
-        });
     }
 }
 

@@ -109,17 +109,18 @@ pub async fn call(
     gone: watch::Receiver<bool>,
 ) -> Outcome {
     let exchange = Arc::new(Exchange::new(head, gone, &request, waits));
-    let started = Python::attach(|py| -> PyResult<_> {
-        let scope = scope::build(py, &request, &settings, app.state.bind(py))?;
-        let receive = receive::function(py, &exchange, request.body)?;
-        let send = send::function(py, &exchange)?;
-        let coroutine = app.app.bind(py).call1((scope, receive, send))?;
-        app.loops.into_future(&coroutine)
+    let job_exchange = Arc::clone(&exchange);
+    let job_app = Arc::clone(&app);
+    // Everything Python of the request happens on the loop's thread; this
+    // (I/O) thread does not attach.
+    let call = app.loops.run::<(), _>(move |py| {
+        let state = job_app.state.bind(py);
+        let scope = scope::build(py, &request, &settings, state)?;
+        let receive = receive::function(py, &job_exchange, request.body)?;
+        let send = send::function(py, &job_exchange)?;
+        job_app.app.bind(py).call1((scope, receive, send))
     });
-    let finished = match started {
-        Ok(call) => call.await.map(drop),
-        Err(err) => Err(err),
-    };
+    let finished = call.await;
     if let Err(err) = &finished {
         crate::error!("{}: the application raised:\n{err}", exchange.label);
     }
