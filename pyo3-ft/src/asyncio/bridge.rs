@@ -22,9 +22,9 @@ pub(super) fn helper<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, Py
 
 /// `asyncio.CancelledError()`.
 pub(super) fn cancelled_error(py: Python<'_>) -> crate::PyErr {
-    match py
-        .import("asyncio")
-        .and_then(|asyncio| asyncio.getattr("CancelledError"))
+    static CANCELLED_ERROR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    match CANCELLED_ERROR
+        .import(py, "asyncio", "CancelledError")
         .and_then(|class| class.call0())
     {
         Ok(instance) => crate::PyErr::from_value(instance),

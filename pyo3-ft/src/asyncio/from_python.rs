@@ -18,6 +18,7 @@ use crate::executor::oneshot;
 use crate::executor::ExecError;
 use crate::instance::{Bound, Py};
 use crate::python::Python;
+use crate::sync::PyOnceLock;
 use crate::types::{PyAny, PyCFunction};
 
 /// The result of a Python awaitable, as a Rust future: `Send`, usable from
@@ -227,10 +228,10 @@ where
 
 /// `TypeError` in `await`'s words unless `object` is awaitable.
 fn check_awaitable(object: &Bound<'_, PyAny>) -> PyResult<()> {
-    let py = object.py();
-    let awaitable = py
-        .import("inspect")?
-        .call_method1("isawaitable", (object,))?
+    static IS_AWAITABLE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let awaitable = IS_AWAITABLE
+        .import(object.py(), "inspect", "isawaitable")?
+        .call1((object,))?
         .is_truthy()?;
     if awaitable {
         return Ok(());

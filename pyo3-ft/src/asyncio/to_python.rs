@@ -18,6 +18,7 @@ use crate::err::{PyErr, PyResult};
 use crate::instance::{Bound, Py};
 use crate::panic::PanicException;
 use crate::python::Python;
+use crate::sync::PyOnceLock;
 use crate::types::{PyAny, PyCFunction, PyDict};
 
 type BoxedFuture = Pin<Box<dyn Future<Output = PyResult<Py<PyAny>>> + Send>>;
@@ -74,10 +75,15 @@ where
     F: Future<Output = PyResult<T>> + Send + 'static,
     T: for<'a> IntoPyObject<'a> + Send + 'static,
 {
-    let asyncio = py.import("asyncio")?;
-    let event_loop = asyncio.call_method0("get_running_loop")?;
+    static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    static COPY_CONTEXT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let event_loop = GET_RUNNING_LOOP
+        .import(py, "asyncio", "get_running_loop")?
+        .call0()?;
     let awaitable = event_loop.call_method0("create_future")?;
-    let context = py.import("contextvars")?.call_method0("copy_context")?;
+    let context = COPY_CONTEXT
+        .import(py, "contextvars", "copy_context")?
+        .call0()?;
     let boxed: BoxedFuture = Box::pin(async move {
         let value = future.await?;
         Python::attach(|py| value.into_pyobject(py).map(Bound::unbind))
@@ -95,12 +101,17 @@ where
         context: context.unbind(),
         inbox,
     });
-    awaitable.call_method1("add_done_callback", (drop_if_cancelled(py, &task)?,))?;
     // The first poll runs now: a future that is ready at once gives an
     // awaitable that is done already, so `await` does not suspend (code
     // that awaits in a cancelled scope, such as Starlette's
     // `is_disconnected`, relies on that), and costs no trip through the loop.
     task.poll(py)?;
+    // Only a future still pending can be cancelled. Nothing can cancel the
+    // asyncio future between the poll and this line: both run on the
+    // loop's thread, in this call.
+    if task.future.lock().is_some() {
+        awaitable.call_method1("add_done_callback", (drop_if_cancelled(py, &task)?,))?;
+    }
     Ok(awaitable)
 }
 

@@ -16,10 +16,7 @@ fn address_class<'py>(
     cell: &'static PyOnceLock<Py<PyAny>>,
     name: &str,
 ) -> PyResult<&'py Bound<'py, PyAny>> {
-    let class = cell.get_or_try_init(py, || {
-        Ok::<_, crate::PyErr>(py.import("ipaddress")?.getattr(name)?.unbind())
-    })?;
-    Ok(class.bind(py))
+    cell.import(py, "ipaddress", name)
 }
 
 impl<'py> IntoPyObject<'py> for Ipv4Addr {

@@ -97,10 +97,7 @@ impl FromPyObject<'_, '_> for OsString {
 /// `pathlib.Path`, imported once.
 fn pathlib_path(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     static PATH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let class = PATH.get_or_try_init(py, || {
-        Ok::<_, crate::PyErr>(py.import("pathlib")?.getattr("Path")?.unbind())
-    })?;
-    Ok(class.bind(py))
+    PATH.import(py, "pathlib", "Path")
 }
 
 impl<'py> IntoPyObject<'py> for &Path {

@@ -6,7 +6,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use super::Mutex;
+use crate::err::PyResult;
+use crate::instance::{Bound, Py};
 use crate::python::Python;
+use crate::types::PyAny;
 
 /// A cell written once, by an initializer that may call Python, and read
 /// without locking ever after.
@@ -223,6 +226,36 @@ impl<T> PyOnceLock<T> {
              reentrant initialization would deadlock"
         );
         self.init.lock(py)
+    }
+}
+
+impl PyOnceLock<Py<PyAny>> {
+    /// `module.attribute` (a class, a function), imported the first time
+    /// and kept: the usual way to reach a Python object from a hot path.
+    ///
+    /// ```
+    /// use pyo3_ft::prelude::*;
+    /// use pyo3_ft::sync::PyOnceLock;
+    ///
+    /// static FRACTION: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    ///
+    /// Python::attach(|py| {
+    ///     let half = FRACTION.import(py, "fractions", "Fraction")?.call1((1, 2))?;
+    ///     assert_eq!(half.str()?.to_string(), "1/2");
+    ///     Ok::<_, PyErr>(())
+    /// })?;
+    /// # Ok::<(), PyErr>(())
+    /// ```
+    pub fn import<'py>(
+        &self,
+        py: Python<'py>,
+        module: &str,
+        attribute: &str,
+    ) -> PyResult<&Bound<'py, PyAny>> {
+        let object = self.get_or_try_init(py, || {
+            Ok::<_, crate::PyErr>(py.import(module)?.getattr(attribute)?.unbind())
+        })?;
+        Ok(object.bind(py))
     }
 }
 

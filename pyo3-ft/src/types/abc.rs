@@ -12,11 +12,7 @@ pub(crate) fn is_instance_of_abc(
     cell: &'static PyOnceLock<Py<PyAny>>,
     name: &str,
 ) -> bool {
-    let py = object.py();
-    let class = cell.get_or_try_init(py, || {
-        Ok::<_, crate::PyErr>(py.import("collections.abc")?.getattr(name)?.unbind())
-    });
-    class
-        .and_then(|class| object.is_instance(class.bind(py)))
+    cell.import(object.py(), "collections.abc", name)
+        .and_then(|class| object.is_instance(class))
         .unwrap_or(false)
 }

@@ -55,9 +55,7 @@ impl PyTzInfo {
     /// for it).
     pub fn timezone<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyTzInfo>> {
         static ZONE_INFO: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-        let class = ZONE_INFO.get_or_try_init(py, || {
-            Ok::<_, crate::PyErr>(py.import("zoneinfo")?.getattr("ZoneInfo")?.unbind())
-        })?;
-        Ok(class.bind(py).call1((name,))?.downcast_into::<PyTzInfo>()?)
+        let class = ZONE_INFO.import(py, "zoneinfo", "ZoneInfo")?;
+        Ok(class.call1((name,))?.downcast_into::<PyTzInfo>()?)
     }
 }
