@@ -25,7 +25,8 @@ pub(super) fn function<'py>(
         let message = message.downcast::<PyDict>().map_err(|_| {
             pyo3_ft::exceptions::PyTypeError::new_err("send() takes a message dict")
         })?;
-        let kind: String = item(message, "type")?
+        let kind: String = message
+            .get_item("type")?
             .ok_or_else(|| PyValueError::new_err("an ASGI message needs a 'type'"))?
             .extract()?;
         let push = match kind.as_str() {
@@ -36,9 +37,12 @@ pub(super) fn function<'py>(
                 Push::Done
             }
             "http.response.body" => {
-                let body: Vec<u8> =
-                    item(message, "body")?.map_or(Ok(Vec::new()), |b| b.extract())?;
-                let more: bool = item(message, "more_body")?.map_or(Ok(false), |m| m.extract())?;
+                let body: Vec<u8> = message
+                    .get_item("body")?
+                    .map_or(Ok(Vec::new()), |b| b.extract())?;
+                let more: bool = message
+                    .get_item("more_body")?
+                    .map_or(Ok(false), |m| m.extract())?;
                 exchange
                     .body(Bytes::from(body), more)
                     .map_err(PyRuntimeError::new_err)?
@@ -53,20 +57,16 @@ pub(super) fn function<'py>(
     })
 }
 
-/// `message.get(key)`.
-fn item<'py>(message: &Bound<'py, PyDict>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-    message.get_item(key)
-}
-
 /// The status and headers of `http.response.start`.
 fn start(message: &Bound<'_, PyDict>) -> PyResult<Start> {
-    let status: u16 = item(message, "status")?
+    let status: u16 = message
+        .get_item("status")?
         .ok_or_else(|| PyValueError::new_err("http.response.start needs a 'status'"))?
         .extract()?;
     let status = StatusCode::from_u16(status)
         .map_err(|_| PyValueError::new_err(format!("invalid HTTP status {status}")))?;
     let mut headers = HeaderMap::new();
-    if let Some(pairs) = item(message, "headers")? {
+    if let Some(pairs) = message.get_item("headers")? {
         for pair in pairs.try_iter()? {
             let (name, value): (Vec<u8>, Vec<u8>) = pair?.extract()?;
             let name = HeaderName::from_bytes(&name).map_err(|_| {
