@@ -29,6 +29,53 @@ fn call<'py>(globals: &Bound<'py, PyDict>, name: &str) -> Bound<'py, PyAny> {
     globals.get_item(name).unwrap().unwrap().call0().unwrap()
 }
 
+/// An asyncio future of `future`'s value; its error becomes `RuntimeError`.
+fn awaitable_of<T, E>(
+    py: Python<'_>,
+    future: impl std::future::Future<Output = Result<T, E>> + Send + 'static,
+) -> PyResult<Py<PyAny>>
+where
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+    E: std::fmt::Display,
+{
+    let future = async move {
+        future
+            .await
+            .map_err(|e| pyo3_ft::exceptions::PyRuntimeError::new_err(e.to_string()))
+    };
+    future_into_py(py, future).map(Bound::unbind)
+}
+
+/// Runs `task(0..tasks)` as tokio tasks released together by a barrier,
+/// and sums what they return. Bounded: a task that never ends (a lost
+/// wake-up) fails the test instead of hanging it.
+fn summed_over_tasks<F, Fut>(tasks: u64, task: F) -> u64
+where
+    F: Fn(u64) -> Fut,
+    Fut: std::future::Future<Output = u64> + Send + 'static,
+{
+    let all = async {
+        let barrier = Arc::new(tokio::sync::Barrier::new(tasks as usize));
+        let handles: Vec<_> = (0..tasks)
+            .map(|t| {
+                let (barrier, work) = (barrier.clone(), task(t));
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    work.await
+                })
+            })
+            .collect();
+        let mut total = 0;
+        for handle in handles {
+            total += handle.await.unwrap();
+        }
+        total
+    };
+    runtime()
+        .block_on(async { tokio::time::timeout(Duration::from_secs(60), all).await })
+        .expect("a task never finished")
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -239,11 +286,7 @@ fn a_tokio_future_awaited_from_python_through_its_join_handle() {
                 tokio::time::sleep(Duration::from_millis(20)).await;
                 n * n
             });
-            future_into_py(args.py(), async move {
-                job.await
-                    .map_err(|e| pyo3_ft::exceptions::PyRuntimeError::new_err(e.to_string()))
-            })
-            .map(Bound::unbind)
+            awaitable_of(args.py(), job)
         })
         .unwrap();
         let g = namespace(
@@ -298,8 +341,8 @@ fn every_worker_runs_its_own_loop_at_the_same_time() {
 
 #[test]
 fn many_tokio_tasks_share_the_loops_and_every_result_arrives() {
-    const TASKS: usize = 8;
-    const CALLS: usize = 100;
+    const TASKS: u64 = 8;
+    const CALLS: u64 = 100;
     let loops = Arc::new(EventLoops::new(4).unwrap());
     let coroutine = Python::attach(|py| {
         let g = namespace(
@@ -307,39 +350,26 @@ fn many_tokio_tasks_share_the_loops_and_every_result_arrives() {
             "import asyncio\nasync def add(a, b):\n    await asyncio.sleep(0)\n    return a + b\n",
             &[],
         );
-        g.get_item("add").unwrap().unwrap().unbind()
+        Arc::new(g.get_item("add").unwrap().unwrap().unbind())
     });
-    let coroutine = Arc::new(coroutine);
-    let total = runtime().block_on(async {
-        let barrier = Arc::new(tokio::sync::Barrier::new(TASKS));
-        let tasks: Vec<_> = (0..TASKS)
-            .map(|t| {
-                let (loops, coroutine, barrier) =
-                    (loops.clone(), coroutine.clone(), barrier.clone());
-                tokio::spawn(async move {
-                    barrier.wait().await;
-                    let mut sum = 0u64;
-                    for i in 0..CALLS {
-                        let future = Python::attach(|py| {
-                            loops
-                                .into_future(&coroutine.bind(py).call1((t, i)).unwrap())
-                                .unwrap()
-                        });
-                        let value = future.await.unwrap();
-                        sum += Python::attach(|py| value.bind(py).extract::<u64>().unwrap());
-                    }
-                    sum
-                })
-            })
-            .collect();
-        let mut total = 0;
-        for task in tasks {
-            total += task.await.unwrap();
+    let total = summed_over_tasks(TASKS, move |t| {
+        let (loops, coroutine) = (loops.clone(), coroutine.clone());
+        async move {
+            let mut sum = 0u64;
+            for i in 0..CALLS {
+                let future = Python::attach(|py| {
+                    loops
+                        .into_future(&coroutine.bind(py).call1((t, i)).unwrap())
+                        .unwrap()
+                });
+                let value = future.await.unwrap();
+                sum += Python::attach(|py| value.bind(py).extract::<u64>().unwrap());
+            }
+            sum
         }
-        total
     });
-    let expected: u64 = (0..TASKS as u64)
-        .map(|t| (0..CALLS as u64).map(|i| t + i).sum::<u64>())
+    let expected: u64 = (0..TASKS)
+        .map(|t| (0..CALLS).map(|i| t + i).sum::<u64>())
         .sum();
     assert_eq!(total, expected);
 }
@@ -561,4 +591,48 @@ fn run_extracts_the_result_on_the_loop() {
         not_awaitable.to_string().contains("can't be awaited"),
         "{not_awaitable}"
     );
+}
+
+#[test]
+fn many_threads_hand_work_to_the_loops_and_every_wake_up_arrives() {
+    const TASKS: usize = 8;
+    const CALLS: u64 = 200;
+    let loops = Arc::new(EventLoops::new(4).unwrap());
+    // `later(n)` is a Rust future woken from another thread, so every call
+    // goes through a loop's inbox twice: to start the task, and to wake it.
+    let work = Python::attach(|py| {
+        let later = PyCFunction::new_closure(py, None, None, |args, _| {
+            let n: u64 = args.get_item(0)?.extract()?;
+            let (sender, value) = tokio::sync::oneshot::channel();
+            std::thread::spawn(move || {
+                let _ = sender.send(n * 2);
+            });
+            awaitable_of(args.py(), value)
+        })
+        .unwrap();
+        let g = namespace(
+            py,
+            "async def work(n):\n    return await later(n) + 1\n",
+            &[("later", later.into_any())],
+        );
+        Arc::new(g.get_item("work").unwrap().unwrap().unbind())
+    });
+    let total = summed_over_tasks(TASKS as u64, move |t| {
+        let (loops, work) = (loops.clone(), work.clone());
+        async move {
+            let mut sum = 0;
+            for i in 0..CALLS {
+                let n = t * CALLS + i;
+                let work = Arc::clone(&work);
+                sum += loops
+                    .run::<u64, _>(move |py| work.bind(py).call1((n,)))
+                    .await
+                    .unwrap();
+            }
+            sum
+        }
+    });
+    let n = TASKS as u64 * CALLS;
+    // Σ (2k + 1) for k < n.
+    assert_eq!(total, n * (n - 1) + n);
 }

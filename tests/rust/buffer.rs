@@ -609,6 +609,11 @@ fn formats_that_do_not_match() {
     });
 }
 
+/// How many items `object`'s buffer holds, read as `T`.
+fn items<T: pyo3_ft::buffer::Element>(object: &Bound<'_, PyAny>) -> usize {
+    PyBuffer::<T>::get(object).unwrap().item_count()
+}
+
 #[test]
 fn format_strings_with_prefixes() {
     start();
@@ -619,36 +624,11 @@ fn format_strings_with_prefixes() {
             object.into_any()
         };
         let little = cfg!(target_endian = "little");
-        assert_eq!(
-            PyBuffer::<u32>::get(&formatted("<I", 4))
-                .unwrap()
-                .item_count(),
-            4
-        );
-        assert_eq!(
-            PyBuffer::<i32>::get(&formatted("<l", 4))
-                .unwrap()
-                .item_count(),
-            4
-        );
-        assert_eq!(
-            PyBuffer::<i64>::get(&formatted("=q", 8))
-                .unwrap()
-                .item_count(),
-            2
-        );
-        assert_eq!(
-            PyBuffer::<f64>::get(&formatted("@d", 8))
-                .unwrap()
-                .item_count(),
-            2
-        );
-        assert_eq!(
-            PyBuffer::<u16>::get(&formatted("=H", 2))
-                .unwrap()
-                .item_count(),
-            8
-        );
+        assert_eq!(items::<u32>(&formatted("<I", 4)), 4);
+        assert_eq!(items::<i32>(&formatted("<l", 4)), 4);
+        assert_eq!(items::<i64>(&formatted("=q", 8)), 2);
+        assert_eq!(items::<f64>(&formatted("@d", 8)), 2);
+        assert_eq!(items::<u16>(&formatted("=H", 2)), 8);
         let values = PyBuffer::<u64>::get(&formatted("Q", 8)).unwrap().to_vec();
         assert_eq!(values, [0x0102_0304_0506_0708, 0x1112_1314_1516_1718]);
         // One byte has no byte order.
