@@ -187,6 +187,7 @@ impl ExportCount {
 
 /// The `BufferError` for an exclusive borrow while the object's memory is
 /// exported.
+#[cold]
 fn exported_error(method: &'static str, exports: usize) -> PyErr {
     let name = borrow_name(method);
     let (count, are) = if exports == 1 {
@@ -258,6 +259,7 @@ impl<T> DerefMut for MutableRefMut<'_, T> {
 impl<T> Mutable<T> {
     /// Records this thread as the exclusive holder, unless the object's
     /// memory is exported.
+    #[inline]
     fn exclusive<'a>(
         &'a self,
         guard: RwLockWriteGuard<'a, T>,
