@@ -492,7 +492,7 @@ fn a_pool_dropped_by_its_own_worker_does_not_wait_for_itself() {
     let keep = Arc::clone(&holder);
     // A Rust future, polled on one of the pool's workers, drops the pool:
     // joining that worker from itself would hang.
-    let future = Python::attach(|py| {
+    let main = Python::attach(|py| {
         let drop_pool = PyCFunction::new_closure(py, None, None, move |args, _| {
             let keep = Arc::clone(&keep);
             future_into_py(args.py(), async move {
@@ -508,12 +508,18 @@ fn a_pool_dropped_by_its_own_worker_does_not_wait_for_itself() {
             "async def main():\n    await drop_pool()\n",
             &[("drop_pool", drop_pool.into_any())],
         );
-        let pool = holder.lock().unwrap();
-        pool.as_ref()
-            .unwrap()
-            .into_future(&call(&g, "main"))
-            .unwrap()
+        g.get_item("main").unwrap().unwrap().unbind()
     });
+    // `run` does not attach: the lock on `holder` is never held while this
+    // thread waits for Python, so the worker that takes it, attached, cannot
+    // deadlock with it (on a GIL build it would: lock, then GIL, in both
+    // orders).
+    let future = holder
+        .lock()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .run::<(), _>(move |py| main.bind(py).call0());
     // The loop stops under the task: it either finished or was cancelled,
     // and either way the future resolves (within a bound: the bug this
     // guards against is a hang).
